@@ -1,0 +1,66 @@
+# tests/lib.bash: helpers shared by the bats suites. Load with
+#   load lib
+# Paths: $TOP (source tree), $BIN (staged tools), $TB (built test unikernels).
+
+TOP=${SOLO5_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+BIN=$TOP/build/bin
+TB=$TOP/build/tests
+HVT=$BIN/solo5-hvt
+
+# skip_unless_kvm: skip the test with a reason when /dev/kvm is unusable.
+skip_unless_kvm() {
+    [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "no usable /dev/kvm"
+}
+
+# skip_unless_cmd CMD [PACKAGE]: skip when CMD is not installed.
+skip_unless_cmd() {
+    command -v "$1" >/dev/null 2>&1 || skip "$1 not installed (Debian package ${2:-$1})"
+}
+
+# ut NAME: path of self-test unikernel NAME for target $TARGET (default hvt).
+ut() {
+    echo "$TB/$1/$1.${TARGET:-hvt}"
+}
+
+# expect_line REGEX: $output has a line matching the extended REGEX.
+expect_line() {
+    if ! grep -qE -- "$1" <<<"$output"; then
+        echo "expected a line matching: $1" >&2
+        echo "--- output was:" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# expect_status N: $status is N.
+expect_status() {
+    if [ "$status" -ne "$1" ]; then
+        echo "expected status $1, got $status" >&2
+        echo "--- output was:" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# Network namespaces: every network test makes its own and removes it,
+# also on failure (call netns_cleanup from teardown).
+# netns_create: sets $NS to a fresh namespace with loopback up.
+netns_create() {
+    NS=solo5t-$$-$BATS_TEST_NUMBER-$RANDOM
+    ip netns add "$NS" || return 1
+    ip -n "$NS" link set lo up
+}
+
+# netns_tap NAME ADDR/PREFIX [MTU]: a tap device inside $NS, with the host
+# side's address (and MTU, default 1500).
+netns_tap() {
+    ip -n "$NS" tuntap add dev "$1" mode tap || return 1
+    ip -n "$NS" addr add "$2" dev "$1"
+    ip -n "$NS" link set dev "$1" mtu "${3:-1500}" up
+}
+
+netns_cleanup() {
+    [ -n "${NS:-}" ] && ip netns del "$NS" 2>/dev/null
+    NS=
+    return 0
+}
