@@ -1,6 +1,6 @@
 /*
  * bindings.h: the interface between the target-independent bindings
- * (bindings/*.c) and each target's platform code (bindings/hvt/,
+ * (bindings/ *.c) and each target's platform code (bindings/hvt/,
  * bindings/virtio/).
  *
  * Common code owns start of day, the command line, the manifest lookup,
@@ -46,6 +46,13 @@ bool platform_set_tls_base(uint64_t base);
 /* ------------------------------------------------------------------ */
 /* Provided by the common bindings.                                   */
 /* ------------------------------------------------------------------ */
+
+/* crt.c: the freestanding functions the compiler may emit calls to. */
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
 
 /* What a target hands bindings_start(). */
 struct bindings_boot {
@@ -110,11 +117,11 @@ void cpu_idt_init(void *idt, uint16_t cs);
  * in hvt_abi.h (checked in bindings/hvt), so the hvt tender can read it.
  */
 struct cpu_trap_frame {
+    uint64_t cr2;
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13,
         r14, r15;
     uint64_t vector, error_code;
     uint64_t rip, cs, rflags, rsp, ss;
-    uint64_t cr2;
 };
 
 /*

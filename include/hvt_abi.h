@@ -137,13 +137,17 @@ struct hvt_hc_halt {
 };
 HVT_CHECK_SIZE(hvt_hc_halt, 16);
 
-/* The registers at a fatal exception, as the guest's handler saw them. */
+/*
+ * The registers at a fatal exception, as the guest's trap stub saved them
+ * (lowest address first: CR2, the general registers, then the vector, the
+ * error code and the frame the CPU pushed).
+ */
 struct hvt_trap_frame {
+    uint64_t cr2;
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13,
         r14, r15;
     uint64_t vector, error_code;
     uint64_t rip, cs, rflags, rsp, ss;
-    uint64_t cr2;
 };
 HVT_CHECK_SIZE(hvt_trap_frame, 23 * 8);
 
