@@ -1,0 +1,40 @@
+/* quiet: with --solo5:quiet the bindings print nothing of their own, and
+ * the option is stripped before the application sees its command line. */
+
+#include "solo5.h"
+
+static size_t str_len(const char *s)
+{
+    size_t n = 0;
+    while (s[n] != '\0')
+        n++;
+    return n;
+}
+
+static void puts_(const char *s)
+{
+    solo5_console_write(s, str_len(s));
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    while (*prefix != '\0')
+        if (*s++ != *prefix++)
+            return 0;
+    return 1;
+}
+
+int solo5_app_main(const struct solo5_start_info *si)
+{
+    puts_("quiet: cmdline='");
+    puts_(si->cmdline);
+    puts_("'\n");
+    /* Options are only recognised at the start; one that survived there
+     * was not consumed by the bindings. */
+    if (starts_with(si->cmdline, "--solo5:")) {
+        puts_("FAILURE: a --solo5: option reached the application\n");
+        return SOLO5_EXIT_FAILURE;
+    }
+    puts_("SUCCESS\n");
+    return SOLO5_EXIT_SUCCESS;
+}
