@@ -296,7 +296,7 @@ int elfnote_read(const char *path, struct elfnote_info *info, char *err,
         goto out_fd;
     }
     if (S_ISDIR(st.st_mode)) {
-        rc = fail(err, errlen, "is a directory");
+        rc = fail(err, errlen, "%s", strerror(EISDIR));
         goto out_fd;
     }
     if (!S_ISREG(st.st_mode)) {

@@ -2,3 +2,15 @@
 
 # The ELF note reader; the image generator links these too, with -lelf.
 ELFNOTE_OBJS := $(OBJ)/host/imagegen/elfnote.o $(OBJ)/host/imagegen/mft_check.o
+# The JSON manifest parser and writer: no libelf, so fuzzers can link it.
+MFT_JSON_OBJS := $(OBJ)/host/imagegen/mft_json.o $(OBJ)/host/imagegen/mft_check.o
+
+ELFTOOL_OBJS := $(sort $(OBJ)/host/imagegen/elftool.o $(MFT_JSON_OBJS) \
+        $(ELFNOTE_OBJS))
+
+ALL += $(BIN)/solo5-elftool
+
+$(BIN)/solo5-elftool: $(ELFTOOL_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD(host)  $@"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) $(ELFTOOL_OBJS) -lelf -o $@
