@@ -1,0 +1,42 @@
+# tests/fuzz/fuzz.mk: libFuzzer targets (clang), built and run by `make fuzz`.
+#
+# Each target NAME is built from tests/fuzz/fuzz_NAME.c plus the sources it
+# exercises, into build/fuzz/fuzz-NAME, and run for FUZZ_TIME seconds on a
+# working corpus seeded from tests/fuzz/corpus/NAME/ (and with the
+# dictionary tests/fuzz/NAME.dict when there is one). Adding a target is one
+# line at the end of this file:
+#
+#   $(eval $(call fuzz_target,NAME,SOURCES...[,EXTRA CFLAGS]))
+#
+# Crashes land in build/fuzz/NAME-crash-*; make each one a regression test.
+
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 30
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -D_GNU_SOURCE -Iinclude \
+        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+        -fno-omit-frame-pointer -DSOLO5_VERSION='"$(VERSION)"'
+FUZZ_OUT := $(B)/fuzz
+
+# $(call fuzz_target,NAME,SOURCES,EXTRA_CFLAGS)
+define fuzz_target
+FUZZ_BINS += $(FUZZ_OUT)/fuzz-$(1)
+
+$(FUZZ_OUT)/fuzz-$(1): tests/fuzz/fuzz_$(1).c $(2)
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZCC    $$@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(3) $$(filter %.c,$$^) -o $$@
+
+.PHONY: fuzz-$(1)
+fuzz-$(1): $(FUZZ_OUT)/fuzz-$(1)
+	@mkdir -p $(FUZZ_OUT)/corpus-$(1)
+	$(FUZZ_OUT)/fuzz-$(1) -max_total_time=$(FUZZ_TIME) \
+	    -artifact_prefix=$(FUZZ_OUT)/$(1)- \
+	    $$(if $$(wildcard tests/fuzz/$(1).dict),-dict=tests/fuzz/$(1).dict) \
+	    $(FUZZ_OUT)/corpus-$(1) tests/fuzz/corpus/$(1)
+
+fuzz: fuzz-$(1)
+endef
+
+FUZZ_BINS :=
+
+$(eval $(call fuzz_target,manifest,imagegen/mft_json.c imagegen/mft_check.c,-Iimagegen))

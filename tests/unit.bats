@@ -1,0 +1,34 @@
+#!/usr/bin/env bats
+# unit.bats: runs each cmocka unit test program (tests/unit/*.c), one test each.
+
+load lib
+
+UNIT=$TOP/build/tests/unit
+
+run_unit() {
+    [ -x "$UNIT/$1" ] || { echo "$UNIT/$1 is not built (make $UNIT/$1)" >&2; return 1; }
+    run "$UNIT/$1"
+    expect_status 0
+}
+
+@test "unit: JSON manifest parser and writer (test_mft_json)" {
+    run_unit test_mft_json
+}
+
+@test "unit: binary manifest validation (test_mft_check)" {
+    run_unit test_mft_check
+}
+
+@test "unit: ELF note reader on hand-made ELF files (test_elfnote)" {
+    run_unit test_elfnote
+}
+
+@test "unit: every test program in tests/unit is run by this suite" {
+    for src in "$TOP"/tests/unit/test_*.c; do
+        name=$(basename "$src" .c)
+        grep -q "run_unit $name\$" "$BATS_TEST_FILENAME" || {
+            echo "tests/unit/$name.c has no test in unit.bats" >&2
+            return 1
+        }
+    done
+}
