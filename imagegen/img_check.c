@@ -1,0 +1,137 @@
+/* img_check.c: refuses anything but a virtio unikernel that a Multiboot loader can load. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elfnote.h"
+#include "img.h"
+
+#define MB_MAGIC 0x1BADB002u
+#define MB_AOUT_KLUDGE (1u << 16)
+#define MB_SEARCH 8192u
+
+/* Multiboot v1 header with the address fields (the "a.out kludge"). */
+struct img_mb_header {
+    uint32_t magic, flags, checksum;
+    uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
+} __attribute__((packed));
+_Static_assert(sizeof(struct img_mb_header) == 32, "multiboot header size");
+
+static uint32_t le32(const unsigned char *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+           (uint32_t)b[3] << 24;
+}
+
+/* Every loadable segment must lie inside the file: a cut-off file fails here. */
+static int check_segments(int fd, uint64_t fsize, char *err, size_t errlen)
+{
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return img_err(err, errlen, "libelf: %s", elf_errmsg(-1));
+    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    if (!e)
+        return img_err(err, errlen, "libelf: %s", elf_errmsg(-1));
+    size_t n;
+    int rc = 0;
+    if (elf_getphdrnum(e, &n) != 0)
+        rc = img_err(err, errlen, "bad program headers: %s", elf_errmsg(-1));
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        GElf_Phdr ph;
+        if (!gelf_getphdr(e, (int)i, &ph)) {
+            rc = img_err(err, errlen, "bad program header %zu", i);
+            break;
+        }
+        if (ph.p_type != PT_LOAD)
+            continue;
+        if (ph.p_offset > fsize || ph.p_filesz > fsize - ph.p_offset)
+            rc = img_err(err, errlen,
+                         "truncated file: segment %zu ends past the end of "
+                         "the file",
+                         i);
+        else if (ph.p_memsz < ph.p_filesz)
+            rc = img_err(err, errlen, "segment %zu: memory size below file "
+                         "size", i);
+    }
+    elf_end(e);
+    return rc;
+}
+
+static int check_multiboot(int fd, uint64_t fsize, char *err, size_t errlen)
+{
+    unsigned char buf[MB_SEARCH];
+    ssize_t got = pread(fd, buf, sizeof(buf), 0);
+    if (got < 0)
+        return img_err(err, errlen, "%s", strerror(errno));
+    for (size_t off = 0; off + sizeof(struct img_mb_header) <= (size_t)got;
+         off += 4) {
+        if (le32(buf + off) != MB_MAGIC)
+            continue;
+        uint32_t flags = le32(buf + off + 4), sum = le32(buf + off + 8);
+        if ((uint32_t)(MB_MAGIC + flags + sum) != 0)
+            return img_err(err, errlen, "bad Multiboot header checksum at "
+                           "offset %zu", off);
+        if (!(flags & MB_AOUT_KLUDGE))
+            return img_err(err, errlen, "Multiboot header lacks the address "
+                           "fields (flag bit 16)");
+        uint32_t hdr = le32(buf + off + 12), load = le32(buf + off + 16);
+        uint32_t lend = le32(buf + off + 20), bss = le32(buf + off + 24);
+        uint32_t entry = le32(buf + off + 28);
+        if (hdr < load || hdr - load > off)
+            return img_err(err, errlen, "Multiboot header: header_addr below "
+                           "load_addr or before the file's start");
+        uint64_t start = off - (hdr - load);
+        uint64_t end = lend ? start + (lend - (uint64_t)load) : fsize;
+        if (lend && lend < load)
+            return img_err(err, errlen, "Multiboot header: load_end_addr "
+                           "below load_addr");
+        if (end > fsize)
+            return img_err(err, errlen, "truncated file: Multiboot load "
+                           "range ends past the end of the file");
+        if (entry < load || (bss ? entry >= bss : entry >= load + end - start))
+            return img_err(err, errlen, "Multiboot entry point 0x%x outside "
+                           "the loaded image", entry);
+        return 0;
+    }
+    return img_err(err, errlen, "no Multiboot header in the first %u bytes "
+                   "(not built for virtio?)", MB_SEARCH);
+}
+
+int img_check_kernel(const char *path, char *err, size_t errlen)
+{
+    char why[256];
+    struct elfnote_info info;
+    if (elfnote_read(path, &info, why, sizeof(why)) != 0)
+        return img_err(err, errlen, "%s: %s", path, why);
+    if (!info.has_abi)
+        return img_err(err, errlen, "%s: not a Solo5 unikernel (no ABI note)",
+                       path);
+    if (info.abi.target != ABI_TARGET_VIRTIO)
+        return img_err(err, errlen,
+                       "%s: built for the %s target, not virtio", path,
+                       info.abi.target == ABI_TARGET_HVT ? "hvt" : "unknown");
+    if (info.abi.version != VIRTIO_ABI_VERSION)
+        return img_err(err, errlen,
+                       "%s: virtio ABI version %u, this tool expects %u", path,
+                       info.abi.version, VIRTIO_ABI_VERSION);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return img_err(err, errlen, "%s: %s", path, strerror(errno));
+    struct stat st;
+    int rc = fstat(fd, &st);
+    if (rc != 0)
+        rc = img_err(why, sizeof(why), "%s", strerror(errno));
+    if (rc == 0)
+        rc = check_segments(fd, (uint64_t)st.st_size, why, sizeof(why));
+    if (rc == 0)
+        rc = check_multiboot(fd, (uint64_t)st.st_size, why, sizeof(why));
+    close(fd);
+    if (rc != 0)
+        return img_err(err, errlen, "%s: %s", path, why);
+    return 0;
+}
