@@ -1,0 +1,304 @@
+#!/usr/bin/env bats
+# hvt.bats: the self-test unikernels under solo5-hvt (everything that needs
+# no network; see hvt-net.bats), and the tender behaviour they show: command
+# line, exit status, faults, block devices, signals.
+
+load lib
+load tools/selftest
+
+# run_ut NAME [ARGS...]: NAME under solo5-hvt with the options in UT_OPTS.
+run_ut() {
+    local name=$1
+    shift
+    run timeout "${UT_TIMEOUT:-60}" "$HVT" "${UT_OPTS[@]}" -- "$(ut "$name")" "$@"
+}
+
+setup() {
+    skip_unless_kvm
+    [ -x "$HVT" ] || { echo "$HVT is not built (run make)" >&2; return 1; }
+    UT_OPTS=()
+    WORK=$BATS_TEST_TMPDIR
+}
+
+# ---------------------------------------------------------------- start-up
+
+@test "hello: no arguments give an empty command line" {
+    run_ut hello
+    expect_success
+    expect_line '^Hello, World$'
+    expect_cmdline ''
+}
+
+@test "hello: arguments arrive joined by single spaces" {
+    run_ut hello one two three
+    expect_success
+    expect_cmdline 'one two three'
+    # Arguments keep their own spaces; only the joins are single.
+    run_ut hello 'a  b' c '' d
+    expect_success
+    expect_cmdline 'a  b c  d'
+}
+
+@test "hello: options after the unikernel belong to the unikernel" {
+    run_ut hello --mem=5 --block:x=y -- --help
+    expect_success
+    expect_cmdline '--mem=5 --block:x=y -- --help'
+    # Without '--', the first non-option is the unikernel all the same.
+    run timeout 60 "$HVT" "$(ut hello)" --mem=5 x
+    expect_success
+    expect_cmdline '--mem=5 x'
+}
+
+@test "hello: the bindings print a banner and an exit line" {
+    run_ut hello
+    expect_success
+    [ "${lines[0]}" != "Hello, World" ] || { echo "no banner before the output" >&2; false; }
+    [ "${lines[-1]}" != "SUCCESS" ] || { echo "no exit line after the output" >&2; false; }
+    # The console is the tender's stdout, and the tender says nothing else.
+    run --separate-stderr timeout 60 "$HVT" "$(ut hello)" x
+    expect_status 0
+    [ -z "$stderr" ] || { echo "unexpected stderr: $stderr" >&2; false; }
+    expect_line '^Hello, World$'
+}
+
+@test "hello: a long command line arrives intact" {
+    local long
+    long=$(head -c 6000 /dev/zero | tr '\0' 'x')
+    run_ut hello "$long" end
+    expect_success
+    expect_cmdline "$long end"
+}
+
+@test "hello: a command line beyond the limit is refused, not truncated" {
+    local huge
+    huge=$(head -c 20000 /dev/zero | tr '\0' 'x')
+    run --separate-stderr timeout 60 "$HVT" "$(ut hello)" "$huge"
+    expect_status 1
+    [ -z "$output" ] || { echo "the unikernel ran: $output" >&2; false; }
+    [ "${#stderr_lines[@]}" -eq 1 ] && [[ ${stderr_lines[0]} == "solo5-hvt: error: "* ]] ||
+        { echo "expected one error line, got: $stderr" >&2; false; }
+}
+
+@test "quiet: --solo5:quiet leaves only the unikernel's output" {
+    run_ut quiet --solo5:quiet
+    expect_success
+    [ "$output" = "$(printf "quiet: cmdline=''\nSUCCESS")" ] ||
+        { echo "expected only the test's lines, got:" >&2; echo "$output" >&2; false; }
+    run_ut quiet --solo5:quiet a b
+    expect_success
+    [ "$output" = "$(printf "quiet: cmdline='a b'\nSUCCESS")" ] ||
+        { echo "expected only the test's lines, got:" >&2; echo "$output" >&2; false; }
+}
+
+@test "quiet: --solo5: options count only at the start" {
+    run_ut quiet a --solo5:quiet
+    expect_success
+    expect_line "^quiet: cmdline='a --solo5:quiet'$"
+    [ "${lines[0]}" != "quiet: cmdline='a --solo5:quiet'" ] ||
+        { echo "the banner is missing" >&2; false; }
+}
+
+@test "quiet: an unknown --solo5: option is an error" {
+    run_ut quiet --solo5:bogus
+    expect_no_verdict
+    [ "$status" -ne 0 ] || { echo "status 0 for an unknown option" >&2; false; }
+    [ "$status" -lt 128 ] || { echo "status $status (signal?)" >&2; false; }
+    expect_line 'bogus'
+    run_ut quiet --solo5:quiet --solo5:bogus=1
+    expect_no_verdict
+    [ "$status" -ne 0 ]
+    expect_line 'bogus'
+}
+
+@test "exitcode: the exit status passes through" {
+    local n how
+    for how in exit return; do
+        for n in 0 1 2 42 127 128 200 254 255; do
+            run_ut exitcode --solo5:quiet "$how" "$n"
+            expect_status "$n"
+            expect_line "^exitcode: ending with status $n via"
+        done
+    done
+}
+
+# ----------------------------------------------------------- memory, CPU
+
+@test "globals: data and BSS are loaded, writes stick" {
+    run_ut globals
+    expect_success
+}
+
+@test "fpu: SSE and x87 arithmetic works in the application" {
+    run_ut fpu
+    expect_success
+}
+
+@test "tls: two TLS blocks hold separate .tdata and .tbss" {
+    run_ut tls
+    expect_success
+}
+
+@test "notls: TLS calls work without TLS variables" {
+    run_ut notls
+    expect_success
+}
+
+@test "ssp: a smashed stack canary aborts" {
+    run_ut ssp
+    expect_abort 'stack'
+    expect_line '^ssp: smashing the stack$'
+}
+
+@test "zeropage: NULL reads, writes and calls fault" {
+    local how
+    for how in read write exec; do
+        run_ut zeropage "$how"
+        expect_abort 'page fault|#PF'
+        expect_line "^zeropage: .* address 0$"
+    done
+}
+
+@test "wnox: code is not writable" {
+    run_ut wnox write-code
+    expect_fault
+    expect_line '^wnox: writing to code$'
+}
+
+@test "wnox: data, rodata, BSS, heap and stack are not executable" {
+    local where
+    for where in data rodata bss heap stack; do
+        run_ut wnox "exec-$where"
+        expect_fault
+        expect_line '^wnox: executing '
+    done
+}
+
+@test "exception: fatal exceptions abort, naming the trap" {
+    run_ut exception ud
+    expect_abort 'invalid opcode|#UD'
+    run_ut exception de
+    expect_abort 'divide|#DE'
+    run_ut exception gp
+    expect_abort 'general protection|#GP'
+    # int3 from the application: #BP, or #GP where the gate is kernel-only.
+    run_ut exception bp
+    expect_abort 'breakpoint|#BP|general protection|#GP'
+}
+
+@test "abort: solo5_abort() gives status 255 and an ABORT line" {
+    run_ut abort
+    expect_abort
+    expect_line '^abort: calling solo5_abort\(\)$'
+}
+
+@test "time: clocks, yield deadlines, wall clock near the host's" {
+    run_ut time "$(date +%s)"
+    expect_success
+}
+
+# ------------------------------------------------------------------ block
+
+# make_disk PATH BYTES: a sparse file of BYTES.
+make_disk() {
+    rm -f "$1"
+    truncate -s "$2" "$1"
+}
+
+# block_at FILE OFFSET LEN: LEN bytes of FILE from OFFSET, NULs removed.
+block_at() {
+    tail -c +"$(($2 + 1))" "$1" | head -c "$3" | tr -d '\0'
+}
+
+# check_block_markers FILE SECTOR: the block test's markers are in FILE.
+check_block_markers() {
+    local file=$1 bs=$2 size mid
+    size=$(stat -c %s "$file")
+    mid=$(( (size / bs / 2) * bs ))
+    [ "$(block_at "$file" 0 "$bs")" = "solo5 block test: first block" ] &&
+    [ "$(block_at "$file" "$mid" "$bs")" = "solo5 block test: middle block" ] &&
+    [ "$(block_at "$file" $((size - bs)) "$bs")" = "solo5 block test: last block" ] || {
+        echo "markers missing from $file:" >&2
+        od -A d -c "$file" | grep -v '\\0   \\0   \\0   \\0   \\0' | head -20 >&2
+        return 1
+    }
+}
+
+@test "block: 512-byte sectors, data in the backing file" {
+    make_disk "$WORK/disk" 8M
+    UT_OPTS=(--block:storage="$WORK/disk")
+    run_ut block
+    expect_success
+    expect_line '^block: capacity=8388608 block_size=512$'
+    check_block_markers "$WORK/disk" 512
+    [ "$(stat -c %s "$WORK/disk")" -eq 8388608 ] || { echo "backing file changed size" >&2; false; }
+}
+
+@test "block: 4096-byte sectors" {
+    make_disk "$WORK/disk" 8M
+    UT_OPTS=(--block:storage="$WORK/disk" --block-sector-size:storage=4096)
+    run_ut block
+    expect_success
+    expect_line '^block: capacity=8388608 block_size=4096$'
+    check_block_markers "$WORK/disk" 4096
+}
+
+@test "block: a device smaller than the largest I/O" {
+    # 48 KiB: multi-block calls are capped by the device, not by
+    # SOLO5_BLOCK_IO_MAX, and the end checks still hold.
+    make_disk "$WORK/disk" 49152
+    UT_OPTS=(--block:storage="$WORK/disk")
+    run_ut block
+    expect_success
+    check_block_markers "$WORK/disk" 512
+}
+
+@test "block: data already in the backing file is what the guest reads" {
+    make_disk "$WORK/disk" 1M
+    UT_OPTS=(--block:storage="$WORK/disk")
+    run_ut block
+    expect_success
+    # A second run reads the first run's markers back through its own
+    # checks; the file must still hold them afterwards.
+    run_ut block
+    expect_success
+    check_block_markers "$WORK/disk" 512
+}
+
+# ---------------------------------------------------------------- signals
+
+# signal_test SIG: start the signal test, send SIG once it sleeps, expect
+# status 128 + SIG and the block written before it in the file.
+signal_test() {
+    local sig=$1 num pid i st
+    num=$(kill -l "$sig")
+    make_disk "$WORK/disk" 1M
+    # Background jobs of a non-interactive shell ignore SIGINT; restore
+    # the default so the tender sees what a terminal user would send.
+    env --default-signal=INT,TERM timeout 60 "$HVT" --block:storage="$WORK/disk" \
+        -- "$(ut signal)" >"$WORK/out" 2>&1 &
+    pid=$!
+    for i in $(seq 1 200); do
+        grep -q '^signal: ready, sleeping$' "$WORK/out" && break
+        sleep 0.1
+    done
+    grep -q '^signal: ready, sleeping$' "$WORK/out" || {
+        kill -KILL "$pid" 2>/dev/null; cat "$WORK/out" >&2; return 1; }
+    # timeout forwards the signal to the tender and exits with its status.
+    kill -"$sig" "$pid"
+    st=0
+    wait "$pid" || st=$?
+    output=$(cat "$WORK/out")
+    status=$st
+    expect_status $((128 + num))
+    no_line 'FAILURE|SUCCESS'
+    [ "$(block_at "$WORK/disk" 0 512)" = "solo5 signal test: written before the signal" ] ||
+        { echo "the block written before the signal is missing" >&2; false; }
+}
+
+@test "signal: SIGTERM stops a sleeping unikernel with status 143" {
+    signal_test TERM
+}
+
+@test "signal: SIGINT stops a sleeping unikernel with status 130" {
+    signal_test INT
+}

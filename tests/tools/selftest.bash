@@ -1,0 +1,68 @@
+# tests/tools/selftest.bash: what a self-test unikernel's run must show,
+# independent of the target. Load after lib: `load tools/selftest`.
+#
+# A suite defines run_ut NAME [ARGS...], which runs unikernel NAME with the
+# command line ARGS under bats' `run` (so $status and $output are set),
+# with the target's device options taken from the array UT_OPTS. The
+# expectations below then judge the run the same way on every target.
+
+# no_line REGEX: no line of $output matches the extended REGEX.
+no_line() {
+    if grep -qE -- "$1" <<<"$output"; then
+        echo "expected no line matching: $1" >&2
+        echo "--- output was:" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# expect_success: the unikernel reported SUCCESS, no FAILURE, status 0.
+expect_success() {
+    expect_line '^SUCCESS$' && no_line 'FAILURE' && expect_status 0
+}
+
+# expect_no_verdict: no SUCCESS and no FAILURE line (for runs that must
+# end in a fault before the unikernel could judge itself).
+expect_no_verdict() {
+    no_line '^SUCCESS$' && no_line 'FAILURE'
+}
+
+# expect_abort [REGEX]: the bindings ended the guest abnormally: status 255
+# and an ABORT line (matching REGEX, case-insensitive, when given).
+expect_abort() {
+    expect_status 255 && expect_line 'ABORT' && expect_no_verdict || return 1
+    if [ -n "${1:-}" ] && ! grep 'ABORT' <<<"$output" | grep -qiE -- "$1"; then
+        echo "expected an ABORT line matching: $1" >&2
+        echo "--- output was:" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+# expect_fault: the access faulted, whichever side caught it: a guest
+# exception (status 255 with an ABORT line) or the host refusing the
+# access (status 1 with a line from the tender or runner naming it).
+expect_fault() {
+    expect_no_verdict || return 1
+    case $status in
+        255) expect_line 'ABORT' ;;
+        1) expect_line "${UT_HOST_FAULT:-^solo5-hvt: }" ;;
+        *)
+            echo "expected status 255 (guest fault) or 1 (host fault), got $status" >&2
+            echo "--- output was:" >&2
+            echo "$output" >&2
+            return 1 ;;
+    esac
+}
+
+# expect_cmdline TEXT: the unikernel saw exactly TEXT as its command line
+# (hello's "Command line is: '...'" line).
+expect_cmdline() {
+    local want="Command line is: '$1'"
+    if ! grep -qxF -- "$want" <<<"$output"; then
+        echo "expected the line: $want" >&2
+        echo "--- output was:" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
