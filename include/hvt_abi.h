@@ -5,8 +5,9 @@
  * structure that crosses the boundary has its size and field offsets
  * checked at compile time, so a change of layout cannot go unnoticed.
  *
- * The guest runs at CPL3 with IOPL 3 in a flat, identity-mapped address
- * space (guest virtual == guest physical). It calls the tender with
+ * The guest runs at CPL3 in a flat, identity-mapped address space (guest
+ * virtual == guest physical); the TSS I/O bitmap lets it use the hypercall
+ * ports and no others. It calls the tender with
  *
  *     outl(HVT_HYPERCALL_PIO_BASE + nr, (uint32_t)&args)
  *
@@ -203,7 +204,7 @@ HVT_CHECK_OFF(hvt_devinfo, block_size, 48);
 /*
  * The boot information page, at guest address HVT_BOOT_INFO_BASE. Its
  * address is also passed in RDI at the entry point. The guest starts at
- * the ELF entry point at CPL3 with IOPL 3, RSP = STACK_TOP, interrupts off.
+ * the ELF entry point at CPL3, RSP = STACK_TOP, interrupts off.
  */
 #define HVT_BOOT_INFO_BASE 0x1000u
 #define HVT_CMDLINE_MAX 8192u /* bytes, with the terminating NUL */

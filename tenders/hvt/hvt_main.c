@@ -1,0 +1,251 @@
+/* hvt_main.c: solo5-hvt's command line and its ordered start-up. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include "hvt.h"
+#include "mft_check.h"
+
+#define MEM_DEFAULT_MIB 512ull
+/* The heap left after image, stack and rings must be at least this. */
+#define HEAP_MIN (1ull << 20)
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: solo5-hvt [CORE OPTIONS] [MODULE OPTIONS] [--] "
+            "UNIKERNEL [ARGS...]\n"
+            "\n"
+            "Runs an hvt unikernel in a KVM virtual machine. ARGS, joined "
+            "by spaces,\nare the unikernel's command line.\n"
+            "\n"
+            "Core options:\n"
+            "  --mem=MB        guest memory in MiB (default %llu, at most "
+            "%llu)\n"
+            "  --help          this text\n"
+            "  --version       version and ABI version\n",
+            MEM_DEFAULT_MIB, HVT_GUEST_MEM_MAX >> 20);
+    fprintf(f, "\nCompiled-in modules:");
+    HVT_FOREACH_MODULE(m) {
+        fprintf(f, " %s", (*m)->name);
+    }
+    fprintf(f, "\n");
+    HVT_FOREACH_MODULE(m) {
+        if ((*m)->usage)
+            fprintf(f, "\nModule %s:\n%s", (*m)->name, (*m)->usage);
+    }
+}
+
+static uint64_t parse_mem(const char *arg)
+{
+    const char *v = arg + strlen("--mem=");
+    char *end;
+
+    errno = 0;
+    unsigned long long mib = strtoull(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || mib == 0)
+        hvt_die("%s: expected a number of MiB from 1 to %llu", arg,
+                HVT_GUEST_MEM_MAX >> 20);
+    if (mib > (HVT_GUEST_MEM_MAX >> 20))
+        hvt_die("%s: at most %llu MiB (the hvt ABI addresses guest memory "
+                "with 32 bits)", arg, HVT_GUEST_MEM_MAX >> 20);
+    struct sysinfo si;
+    if (sysinfo(&si) == 0) {
+        unsigned long long host =
+            (unsigned long long)si.totalram * si.mem_unit >> 20;
+        if (mib > host)
+            hvt_die("%s: more than the host's %llu MiB of memory", arg,
+                    host);
+    }
+    return mib << 20;
+}
+
+/* Phase 1: the command line. Returns the index of the unikernel. */
+static int parse_args(struct hvt *hvt, int argc, char **argv)
+{
+    int i;
+
+    hvt->mem_size = MEM_DEFAULT_MIB << 20;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strncmp(a, "--", 2) != 0)
+            break;
+        if (strcmp(a, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("solo5-hvt %s (hvt ABI %u)\n", SOLO5_VERSION,
+                   HVT_ABI_VERSION);
+            exit(0);
+        }
+        if (strncmp(a, "--mem=", 6) == 0) {
+            hvt->mem_size = parse_mem(a);
+            continue;
+        }
+        bool taken = false;
+        HVT_FOREACH_MODULE(m) {
+            if ((*m)->option && (*m)->option(a)) {
+                taken = true;
+                break;
+            }
+        }
+        if (!taken)
+            hvt_die("unknown option '%s' (see solo5-hvt --help)", a);
+    }
+    if (i >= argc)
+        hvt_die("no unikernel given (usage: solo5-hvt [OPTIONS] [--] "
+                "UNIKERNEL [ARGS...])");
+
+    /* ARGS become the command line, joined by single spaces. */
+    size_t len = 0;
+    for (int j = i + 1; j < argc; j++) {
+        size_t n = strlen(argv[j]);
+        if (len + n + 2 > sizeof hvt->cmdline)
+            hvt_die("the unikernel's command line is longer than %u bytes",
+                    HVT_CMDLINE_MAX - 1);
+        if (len > 0)
+            hvt->cmdline[len++] = ' ';
+        memcpy(hvt->cmdline + len, argv[j], n);
+        len += n;
+    }
+    hvt->cmdline[len] = '\0';
+    return i;
+}
+
+/* Phase 2: the unikernel: a valid ELF file for this target and ABI. */
+static int check_unikernel(struct hvt *hvt)
+{
+    char err[256];
+    const char *path = hvt->unikernel;
+
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        hvt_die("%s: %s", path, strerror(errno));
+    if (elf_parse(fd, HVT_GUEST_IMAGE_BASE, hvt->mem_size, &hvt->img, err,
+                  sizeof err) < 0)
+        hvt_die("%s: %s", path, err);
+    if (!hvt->img.has_abi)
+        hvt_die("%s: not a Solo5 unikernel (it has no Solo5 ABI note)",
+                path);
+    const struct abi1_info *abi = &hvt->img.abi;
+    if (abi->target != ABI_TARGET_HVT || abi->version != HVT_ABI_VERSION)
+        hvt_die("%s: built for the %s target, ABI %u; this tender runs the "
+                "hvt target, ABI %u",
+                path,
+                abi->target == ABI_TARGET_VIRTIO ? "virtio"
+                : abi->target == ABI_TARGET_HVT  ? "hvt"
+                                                 : "unknown",
+                abi->version, HVT_ABI_VERSION);
+    if (!hvt->img.has_mft)
+        hvt_die("%s: no manifest (link it with the output of solo5-elftool "
+                "gen-manifest)", path);
+    if (mft_check(&hvt->img.mft, err, sizeof err) < 0)
+        hvt_die("%s: invalid manifest: %s", path, err);
+    return fd;
+}
+
+/*
+ * Phase 3, end: every manifest entry must be attached. Then lay out the
+ * top of guest memory: the network rings, and the stack below them.
+ */
+static void check_attached_and_layout(struct hvt *hvt)
+{
+    const struct mft1 *m = &hvt->img.mft;
+    char missing[1024] = "";
+    size_t len = 0;
+
+    for (unsigned i = 0; i < m->entries; i++) {
+        if (hvt->dev[i].flags & HVT_DEV_ATTACHED)
+            continue;
+        int net = m->e[i].type == MFT_DEV_NET_BASIC;
+        int n = snprintf(missing + len, sizeof missing - len,
+                         "%s%s (use --%s:%s=%s)", len ? ", " : "",
+                         m->e[i].name, net ? "net" : "block", m->e[i].name,
+                         net ? "TAP" : "FILE");
+        if (n > 0 && (size_t)n < sizeof missing - len)
+            len += (size_t)n;
+    }
+    if (len > 0)
+        hvt_die("%s: manifest entries not attached: %s", hvt->unikernel,
+                missing);
+
+    uint64_t top = hvt->mem_size;
+    for (unsigned i = 0; i < m->entries; i++) {
+        uint64_t bytes = hvt->netring_bytes[i];
+        if (bytes == 0)
+            continue;
+        if (bytes > top)
+            top = 0;
+        else
+            top -= bytes;
+        hvt->dev[i].rxring = top;
+        hvt->dev[i].txring = top + bytes / 2;
+    }
+    if (top < hvt->img.end || top - hvt->img.end < HEAP_MIN) {
+        uint64_t rings = hvt->mem_size - top;
+        hvt_die("--mem=%llu is too small for %s: its image ends at %llu "
+                "KiB, its network rings take %llu KiB, and at least %llu "
+                "KiB of heap are needed",
+                (unsigned long long)(hvt->mem_size >> 20), hvt->unikernel,
+                (unsigned long long)(hvt->img.end >> 10),
+                (unsigned long long)(rings >> 10),
+                (unsigned long long)(HEAP_MIN >> 10));
+    }
+    hvt->stack_top = top;
+}
+
+int main(int argc, char **argv)
+{
+    static struct hvt hvt;
+    char err[256];
+    uint64_t tsc_khz;
+
+    /* Phase 1: parse the command line. */
+    int uk = parse_args(&hvt, argc, argv);
+    hvt.unikernel = argv[uk];
+
+    /* Phase 2: check the unikernel (ELF, ABI note, manifest). */
+    if (personality(0xffffffff) & READ_IMPLIES_EXEC)
+        hvt_die("refusing to run under the READ_IMPLIES_EXEC personality "
+                "(guest memory would be executable on the host)");
+    int fd = check_unikernel(&hvt);
+
+    /* Phase 3: take host resources: taps, block files (the modules). */
+    hvt_signals_init();
+    hvt_core_init(&hvt);
+    HVT_FOREACH_MODULE(m) {
+        if ((*m)->setup)
+            (*m)->setup(&hvt);
+    }
+    check_attached_and_layout(&hvt);
+
+    /* Phase 4: the virtual machine: /dev/kvm, memory, image, vCPU. */
+    hvt_vm_init(&hvt);
+    if (elf_load(fd, &hvt.img, hvt.mem, hvt.mem_size, err, sizeof err) < 0)
+        hvt_die("%s: %s", hvt.unikernel, err);
+    close(fd);
+    hvt_cpu_setup(&hvt);
+    hvt_vcpu_init(&hvt, &tsc_khz);
+    hvt_boot_info_init(&hvt, tsc_khz);
+    HVT_FOREACH_MODULE(m) {
+        if ((*m)->guest_init)
+            (*m)->guest_init(&hvt);
+    }
+
+    /* Phase 5: drop privileges before the first guest instruction. */
+    hvt_sandbox_enter(&hvt);
+
+    /* Phase 6: run the guest until it exits. */
+    hvt_vcpu_loop(&hvt);
+}
