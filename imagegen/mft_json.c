@@ -168,6 +168,9 @@ static int lex_string(struct parser *p, struct token *t)
         }
         if (c == '\0')
             return fail_at(p, i, "NUL byte in input");
+        /* A raw newline almost always means a missing closing quote. */
+        if (c == '\n')
+            return fail_at(p, t->off, "unterminated string");
         if (c < 0x20)
             return fail_at(p, i, "control character 0x%02x in string "
                                  "(escape it)", c);
@@ -740,6 +743,9 @@ int mft_json_parse(const char *buf, size_t len, struct mft1 *m,
     if (len > MFT_JSON_MAX_SIZE)
         return fail_at(&p, MFT_JSON_MAX_SIZE,
                        "manifest is larger than %u bytes", MFT_JSON_MAX_SIZE);
+    /* RFC 8259 forbids it, and it is invisible in most editors: say so. */
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+        return fail_at(&p, 0, "byte order mark at the start of the manifest");
     if (next_token(&p, &t))
         return -1;
     if (t.kind != TOK_LBRACE)

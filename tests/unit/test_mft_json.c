@@ -78,7 +78,10 @@ static const struct bad_case bad_cases[] = {
     { "{\"\xed\xa0\x80\":1}", 1, 3, "invalid UTF-8 in string" },   /* surrogate */
     { "{\"\xf4\x90\x80\x80\":1}", 1, 3, "invalid UTF-8 in string" }, /* > 10FFFF */
     { "{\"\xe2\x82\":1}", 1, 3, "invalid UTF-8 in string" },       /* cut short */
-    { "\xef\xbb\xbf{}", 1, 1, "unexpected byte 0xef" },             /* BOM */
+    { "\xef\xbb\xbf{}", 1, 1, "byte order mark at the start of the manifest" },
+    { "\xef{}", 1, 1, "unexpected byte 0xef" },
+    { "{\"type\":\"solo5.manifest,\n\"version\":1}", 1, 9,
+      "unterminated string" },
     { "{\"type\":\"solo5.manifest\",\"version\":01}", 1, 36, "malformed number" },
     { "{\"type\":\"solo5.manifest\",\"version\":-}", 1, 36, "malformed number" },
     { "{\"type\":\"solo5.manifest\",\"version\":1.}", 1, 36, "malformed number" },
