@@ -362,6 +362,23 @@ print(b.find(bytes.fromhex("06000000c0110000") + b"MFT1Solo5\0\0\0"))' "$d/uk")
     [ "$n" -ge 1 ]
 }
 
+@test "query-*: notes are found through PT_NOTE when section headers are gone" {
+    local d=$BATS_TEST_TMPDIR uk
+    uk=$(ut maxdevices)
+    [ -f "$uk" ] || skip "build/tests/maxdevices/maxdevices.hvt is not built"
+    # Zero e_shoff and e_shnum, as a tool that drops section headers would.
+    cp "$uk" "$d/nosections"
+    patch_bytes "$d/nosections" 40 0 0 0 0 0 0 0 0
+    patch_bytes "$d/nosections" 60 0 0
+    [ -z "$(readelf -SW "$d/nosections" 2>/dev/null | grep -F .note)" ]
+    "$ET" query-manifest "$uk" >"$d/with.json"
+    "$ET" query-manifest "$d/nosections" >"$d/without.json"
+    cmp "$d/with.json" "$d/without.json"
+    run "$ET" query-abi "$d/nosections"
+    expect_status 0
+    expect_line '"target": "hvt"'
+}
+
 @test "query-*: the virtio self-test unikernels say virtio" {
     local n=0 dir name uk
     for dir in "$TOP"/tests/*/; do
