@@ -140,8 +140,14 @@ static int parse_notes(const unsigned char *p, size_t size,
     return 0;
 }
 
-static int read_sections(Elf *elf, struct elfnote_info *info, char *err,
-                         size_t errlen)
+/* Do LEN bytes at OFF lie inside a file of SIZE bytes? Overflow-safe. */
+static int range_fits(uint64_t off, uint64_t len, uint64_t size)
+{
+    return off <= size && len <= size - off;
+}
+
+static int read_sections(Elf *elf, uint64_t fsize, struct elfnote_info *info,
+                         char *err, size_t errlen)
 {
     Elf_Scn *scn = NULL;
 
@@ -156,6 +162,12 @@ static int read_sections(Elf *elf, struct elfnote_info *info, char *err,
         /* 8-byte aligned notes (GNU properties) use another layout. */
         if (sh.sh_type != SHT_NOTE || sh.sh_addralign == 8)
             continue;
+        if (!range_fits(sh.sh_offset, sh.sh_size, fsize))
+            return fail(err, errlen,
+                        "note section %zu (offset %llu, %llu bytes) lies "
+                        "outside the file",
+                        c.index, (unsigned long long)sh.sh_offset,
+                        (unsigned long long)sh.sh_size);
         data = elf_rawdata(scn, NULL);
         if (data == NULL)
             return fail(err, errlen, "cannot read section %zu: %s", c.index,
@@ -168,8 +180,8 @@ static int read_sections(Elf *elf, struct elfnote_info *info, char *err,
     return 0;
 }
 
-static int read_segments(Elf *elf, struct elfnote_info *info, char *err,
-                         size_t errlen)
+static int read_segments(Elf *elf, uint64_t fsize, struct elfnote_info *info,
+                         char *err, size_t errlen)
 {
     size_t phnum;
 
@@ -186,29 +198,22 @@ static int read_segments(Elf *elf, struct elfnote_info *info, char *err,
                         elf_errmsg(-1));
         if (ph.p_type != PT_NOTE || ph.p_align == 8 || ph.p_filesz == 0)
             continue;
-        /* libelf checks that the range lies inside the file. */
-        data = ph.p_offset > INT64_MAX
-                   ? NULL
-                   : elf_getdata_rawchunk(elf, (int64_t)ph.p_offset,
-                                          (size_t)ph.p_filesz, ELF_T_BYTE);
-        if (ph.p_offset > INT64_MAX || data == NULL)
+        if (!range_fits(ph.p_offset, ph.p_filesz, fsize))
             return fail(err, errlen,
                         "note segment %zu (offset %llu, %llu bytes) lies "
                         "outside the file",
                         i, (unsigned long long)ph.p_offset,
                         (unsigned long long)ph.p_filesz);
+        /* In range, so p_offset < fsize <= INT64_MAX: the cast is safe. */
+        data = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset,
+                                    (size_t)ph.p_filesz, ELF_T_BYTE);
+        if (data == NULL)
+            return fail(err, errlen, "cannot read note segment %zu: %s", i,
+                        elf_errmsg(-1));
         if (parse_notes(data->d_buf, data->d_size, &c, info, err, errlen))
             return -1;
     }
     return 0;
-}
-
-/* Does the table of NUM entries of ENTSIZE bytes at OFF fit in SIZE bytes? */
-static int table_fits(uint64_t off, uint64_t num, uint64_t entsize,
-                      uint64_t size)
-{
-    /* num and entsize come from 16-bit fields: no overflow in num*entsize. */
-    return off <= size && num * entsize <= size - off;
 }
 
 static int check_header(Elf *elf, int fd, uint64_t fsize, char *err,
@@ -245,30 +250,38 @@ static int check_header(Elf *elf, int fd, uint64_t fsize, char *err,
      * libelf quietly treats a table past the end of the file as absent;
      * a truncated unikernel must not pass for one without notes.
      */
+    if (eh.e_shnum > 0 && eh.e_shentsize != sizeof(Elf64_Shdr))
+        return fail(err, errlen, "bad ELF header: section header size %u",
+                    (unsigned)eh.e_shentsize);
+    if (eh.e_phnum > 0 && eh.e_phentsize != sizeof(Elf64_Phdr))
+        return fail(err, errlen, "bad ELF header: program header size %u",
+                    (unsigned)eh.e_phentsize);
+    /* e_*num are 16-bit and the sizes fixed: the products cannot wrap. */
     if (eh.e_shnum > 0 &&
-        !table_fits(eh.e_shoff, eh.e_shnum, eh.e_shentsize, fsize))
+        !range_fits(eh.e_shoff, (uint64_t)eh.e_shnum * eh.e_shentsize, fsize))
         return fail(err, errlen,
                     "truncated ELF file: section headers end past the end "
                     "of the file");
     if (eh.e_phnum > 0 &&
-        !table_fits(eh.e_phoff, eh.e_phnum, eh.e_phentsize, fsize))
+        !range_fits(eh.e_phoff, (uint64_t)eh.e_phnum * eh.e_phentsize, fsize))
         return fail(err, errlen,
                     "truncated ELF file: program headers end past the end "
                     "of the file");
     return 0;
 }
 
-static int read_notes(Elf *elf, int fd, uint64_t fsize, struct elfnote_info *info,
+static int read_notes(Elf *elf, int fd, uint64_t fsize,
+                      struct elfnote_info *info,
                       char *err, size_t errlen)
 {
     char why[200];
 
     if (check_header(elf, fd, fsize, err, errlen))
         return -1;
-    if (read_sections(elf, info, err, errlen))
+    if (read_sections(elf, fsize, info, err, errlen))
         return -1;
     if (!info->has_abi && !info->has_mft &&
-        read_segments(elf, info, err, errlen))
+        read_segments(elf, fsize, info, err, errlen))
         return -1;
 
     if (info->has_abi && info->abi.target != ABI_TARGET_HVT &&

@@ -1,4 +1,4 @@
-/* mft_check.c: validation of a binary manifest (struct mft1) from an ELF note. */
+/* mft_check.c: validation of a binary manifest (struct mft1) from a note. */
 
 #include <stdarg.h>
 #include <stdio.h>

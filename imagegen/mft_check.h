@@ -1,4 +1,4 @@
-/* mft_check.h: validation of a binary manifest (struct mft1) from an ELF note. */
+/* mft_check.h: validation of a binary manifest (struct mft1) from a note. */
 
 #ifndef MFT_CHECK_H_INCLUDED
 #define MFT_CHECK_H_INCLUDED

@@ -1,4 +1,4 @@
-/* mft_json.c: the JSON form of the application manifest: strict parser, writer. */
+/* mft_json.c: the JSON form of the manifest: strict parser and writer. */
 
 /*
  * The parser reads the manifest schema directly (recursive descent over a

@@ -1,4 +1,4 @@
-/* mft_json.h: the JSON form of the application manifest: strict parser, writer. */
+/* mft_json.h: the JSON form of the manifest: strict parser and writer. */
 
 #ifndef MFT_JSON_H_INCLUDED
 #define MFT_JSON_H_INCLUDED

@@ -1,4 +1,4 @@
-/* test_elfnote.c: unit tests of the Solo5 note reader on hand-made ELF files. */
+/* test_elfnote.c: unit tests of the Solo5 note reader on hand-made ELFs. */
 
 #include <elf.h>
 #include <setjmp.h>
@@ -351,6 +351,49 @@ static void test_program_headers_past_end(void **state)
                  "the file");
 }
 
+static void test_note_section_outside_file(void **state)
+{
+    Elf64_Shdr *sh;
+
+    (void)state;
+    add_good_notes();
+    build();
+    sh = (Elf64_Shdr *)(img + ((Elf64_Ehdr *)img)->e_shoff);
+    sh[1].sh_size = img_len;
+    expect_error("note section 1 (offset 256, 5064 bytes) lies outside the "
+                 "file");
+    sh[1].sh_size = 28;
+    sh[1].sh_offset = UINT64_MAX - 10;
+    expect_error("note section 1 (offset 18446744073709551605, 28 bytes) "
+                 "lies outside the file");
+}
+
+static void test_note_segment_huge_offset(void **state)
+{
+    Elf64_Phdr *ph;
+
+    (void)state;
+    add_good_notes();
+    spec.sections = 0;
+    build();
+    ph = (Elf64_Phdr *)(img + sizeof(Elf64_Ehdr));
+    ph->p_offset = UINT64_MAX - 4;
+    ph->p_filesz = 8;
+    expect_error("note segment 0 (offset 18446744073709551611, 8 bytes) lies "
+                 "outside the file");
+}
+
+static void test_bad_header_entry_sizes(void **state)
+{
+    (void)state;
+    build();
+    ((Elf64_Ehdr *)img)->e_shentsize = 40;
+    expect_error("bad ELF header: section header size 40");
+    ((Elf64_Ehdr *)img)->e_shentsize = sizeof(Elf64_Shdr);
+    ((Elf64_Ehdr *)img)->e_phentsize = 1;
+    expect_error("bad ELF header: program header size 1");
+}
+
 static void test_elf32(void **state)
 {
     (void)state;
@@ -544,6 +587,9 @@ int main(void)
         T(test_truncated_file),
         T(test_truncated_segments),
         T(test_program_headers_past_end),
+        T(test_note_section_outside_file),
+        T(test_note_segment_huge_offset),
+        T(test_bad_header_entry_sizes),
         T(test_elf32),
         T(test_big_endian),
         T(test_wrong_machine),

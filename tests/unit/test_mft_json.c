@@ -14,6 +14,8 @@
 
 /* The start of a valid manifest; the first device object is at column 49. */
 #define HEAD "{\"type\":\"solo5.manifest\",\"version\":1,\"devices\":["
+/* A manifest cut just before the value of "version", at column 36. */
+#define VER "{\"type\":\"solo5.manifest\",\"version\":"
 #define NET(n) "{\"name\":\"" n "\",\"type\":\"NET_BASIC\"}"
 #define BLK(n) "{\"name\":\"" n "\",\"type\":\"BLOCK_BASIC\"}"
 
@@ -27,7 +29,8 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
     /* Structure and JSON syntax. */
     { "", 1, 1, "expected '{' to start the manifest, found end of input" },
-    { "   \n  ", 2, 3, "expected '{' to start the manifest, found end of input" },
+    { "   \n  ", 2, 3,
+      "expected '{' to start the manifest, found end of input" },
     { "[]", 1, 1, "expected '{' to start the manifest, found '['" },
     { "\"solo5.manifest\"", 1, 1,
       "expected '{' to start the manifest, found a string" },
@@ -74,24 +77,26 @@ static const struct bad_case bad_cases[] = {
     { "{\"\\ud800\\u0041\":1}", 1, 3,
       "high surrogate \\ud800 not followed by a low surrogate" },
     { "{\"\xff\":1}", 1, 3, "invalid UTF-8 in string" },
-    { "{\"\xc0\xaf\":1}", 1, 3, "invalid UTF-8 in string" },       /* overlong */
-    { "{\"\xed\xa0\x80\":1}", 1, 3, "invalid UTF-8 in string" },   /* surrogate */
-    { "{\"\xf4\x90\x80\x80\":1}", 1, 3, "invalid UTF-8 in string" }, /* > 10FFFF */
-    { "{\"\xe2\x82\":1}", 1, 3, "invalid UTF-8 in string" },       /* cut short */
-    { "\xef\xbb\xbf{}", 1, 1, "byte order mark at the start of the manifest" },
+    /* Overlong, surrogate, above U+10FFFF, cut short. */
+    { "{\"\xc0\xaf\":1}", 1, 3, "invalid UTF-8 in string" },
+    { "{\"\xed\xa0\x80\":1}", 1, 3, "invalid UTF-8 in string" },
+    { "{\"\xf4\x90\x80\x80\":1}", 1, 3, "invalid UTF-8 in string" },
+    { "{\"\xe2\x82\":1}", 1, 3, "invalid UTF-8 in string" },
+    { "\xef\xbb\xbf{}", 1, 1,
+      "byte order mark at the start of the manifest" },
     { "\xef{}", 1, 1, "unexpected byte 0xef" },
     { "{\"type\":\"solo5.manifest,\n\"version\":1}", 1, 9,
       "unterminated string" },
-    { "{\"type\":\"solo5.manifest\",\"version\":01}", 1, 36, "malformed number" },
-    { "{\"type\":\"solo5.manifest\",\"version\":-}", 1, 36, "malformed number" },
-    { "{\"type\":\"solo5.manifest\",\"version\":1.}", 1, 36, "malformed number" },
-    { "{\"type\":\"solo5.manifest\",\"version\":1e}", 1, 36, "malformed number" },
-    { "{\"type\":\"solo5.manifest\",\"version\":1x}", 1, 36, "malformed number" },
-    { "{\"type\":\"solo5.manifest\",\"version\":+1}", 1, 36,
+    { VER "01}", 1, 36, "malformed number" },
+    { VER "-}", 1, 36, "malformed number" },
+    { VER "1.}", 1, 36, "malformed number" },
+    { VER "1e}", 1, 36, "malformed number" },
+    { VER "1x}", 1, 36, "malformed number" },
+    { VER "+1}", 1, 36,
       "unexpected character '+'" },
-    { "{\"type\":\"solo5.manifest\",\"version\":.5}", 1, 36,
+    { VER ".5}", 1, 36,
       "unexpected character '.'" },
-    { "{\"type\":\"solo5.manifest\",\"version\":truex}", 1, 36,
+    { VER "truex}", 1, 36,
       "invalid literal (strings need double quotes)" },
     /* Schema: top level. */
     { "{\"type\":\"solo5.manifest\",\"type\":\"solo5.manifest\"}", 1, 26,
@@ -125,7 +130,8 @@ static const struct bad_case bad_cases[] = {
     { HEAD "{}]}", 1, 50, "device has no \"name\"" },
     { HEAD "{\"name\":\"a\"}]}", 1, 60, "device has no \"type\"" },
     { HEAD "{\"type\":\"NET_BASIC\"}]}", 1, 68, "device has no \"name\"" },
-    { HEAD "{\"name\":\"a\",\"name\":\"b\"}]}", 1, 61, "duplicate key \"name\"" },
+    { HEAD "{\"name\":\"a\",\"name\":\"b\"}]}", 1, 61,
+      "duplicate key \"name\"" },
     { HEAD "{\"type\":\"NET_BASIC\",\"type\":\"NET_BASIC\"}]}", 1, 69,
       "duplicate key \"type\"" },
     { HEAD "{\"name\":\"a\",\"type\":\"NET_BASIC\",\"mac\":\"x\"}]}", 1, 80,
