@@ -301,7 +301,8 @@ int elfnote_read(const char *path, struct elfnote_info *info, char *err,
     int fd, rc;
 
     memset(info, 0, sizeof *info);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO must be refused below, not wait for a writer. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return fail(err, errlen, "%s", strerror(errno));
     if (fstat(fd, &st) != 0) {

@@ -247,6 +247,11 @@ patch_bytes() {
     expect_status 1
     [ "$stderr" = "solo5-elftool: error: $d/empty: not an ELF file" ]
 
+    mkfifo "$d/fifo"
+    run --separate-stderr timeout 10 "$ET" query-abi "$d/fifo"
+    expect_status 1
+    [ "$stderr" = "solo5-elftool: error: $d/fifo: not a regular file" ]
+
     host_uk "$d/plain" - none
     run --separate-stderr "$ET" query-manifest "$d/plain"
     expect_status 1

@@ -8,6 +8,7 @@
 #
 #   $(eval $(call fuzz_target,NAME,SOURCES...[,EXTRA CFLAGS]))
 #
+# FUZZ_ARGS_NAME, if set, adds libFuzzer options for that target.
 # Crashes land in build/fuzz/NAME-crash-*; make each one a regression test.
 
 FUZZ_CC ?= clang
@@ -21,7 +22,9 @@ FUZZ_OUT := $(B)/fuzz
 define fuzz_target
 FUZZ_BINS += $(FUZZ_OUT)/fuzz-$(1)
 
-$(FUZZ_OUT)/fuzz-$(1): tests/fuzz/fuzz_$(1).c $(2)
+# Headers beside the sources and in include/ count as inputs too.
+$(FUZZ_OUT)/fuzz-$(1): tests/fuzz/fuzz_$(1).c $(2) \
+        $$(wildcard include/*.h $$(addsuffix *.h,$$(sort $$(dir $(2)))))
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC    $$@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(3) $$(filter %.c,$$^) -o $$@
@@ -32,6 +35,7 @@ fuzz-$(1): $(FUZZ_OUT)/fuzz-$(1)
 	$(FUZZ_OUT)/fuzz-$(1) -max_total_time=$(FUZZ_TIME) \
 	    -artifact_prefix=$(FUZZ_OUT)/$(1)- \
 	    $$(if $$(wildcard tests/fuzz/$(1).dict),-dict=tests/fuzz/$(1).dict) \
+	    $$(FUZZ_ARGS_$(1)) \
 	    $(FUZZ_OUT)/corpus-$(1) tests/fuzz/corpus/$(1)
 
 fuzz: fuzz-$(1)
@@ -39,4 +43,6 @@ endef
 
 FUZZ_BINS :=
 
+# Room for manifests with all 63 devices, pretty-printed.
+FUZZ_ARGS_manifest := -max_len=8192
 $(eval $(call fuzz_target,manifest,imagegen/mft_json.c imagegen/mft_check.c,-Iimagegen))
