@@ -117,6 +117,8 @@ int img_layout(const struct img_options *opt, struct img_plan *p,
     p->disk_bytes = size;
     p->disk_sectors = size / IMG_SECTOR;
 
+    /* The size counts, not how it was asked for (tar's default is 1G). */
+    seed = img_hash(seed, &p->disk_bytes, sizeof(p->disk_bytes));
     uint64_t h = img_hash(seed, "mbr", 3);
     p->disk_id = (uint32_t)(h ^ (h >> 32));
     h = img_hash(seed, "fat", 3);

@@ -94,7 +94,8 @@ static int parse(int argc, char **argv, struct img_options *o, char *err,
     memset(o, 0, sizeof(*o));
     o->format = IMG_FMT_RAW;
     /* '+': everything after UNIKERNEL belongs to the unikernel. */
-    while ((c = getopt(argc, argv, "+f:b:F:s:vh")) != -1) {
+    opterr = 0;
+    while ((c = getopt(argc, argv, "+:f:b:F:s:vh")) != -1) {
         switch (c) {
         case 'f':
             if (!strcmp(optarg, "raw"))
@@ -138,8 +139,12 @@ static int parse(int argc, char **argv, struct img_options *o, char *err,
         case 'h':
             usage(stdout);
             exit(0);
+        case ':':
+            return img_err(err, errlen, "-%c needs an argument (see " TOOL
+                           " -h)", optopt);
         default:
-            return img_err(err, errlen, "bad option (see " TOOL " -h)");
+            return img_err(err, errlen, "-%c: bad option (see " TOOL " -h)",
+                           optopt);
         }
     }
     if (argc - optind < 2)
@@ -209,9 +214,9 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
     /* Identifiers come from everything that shapes the image. */
     uint64_t seed = img_hash(0, kernel, ksize);
     seed = img_hash(seed, cmdline, strlen(cmdline));
-    int knobs[3] = { (int)o->format, (int)o->loader, (int)o->firmware };
+    /* Not the format: a tar or qcow2 holds the same disk as -f raw. */
+    int knobs[2] = { (int)o->loader, (int)o->firmware };
     seed = img_hash(seed, knobs, sizeof(knobs));
-    seed = img_hash(seed, &o->size, sizeof(o->size));
 
     int rc = img_plan_add_file(p, "kernel", kernel, ksize, err, errlen);
     if (rc == 0) {
@@ -253,6 +258,10 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
         close(raw);
     if (rc) {
         img_output_abort(&out);
+        /* Name the image: "write: No space left on device" alone says too little. */
+        char why[1024];
+        snprintf(why, sizeof(why), "%s", err);
+        img_err(err, errlen, "%s: %s", o->image, why);
         return -1;
     }
     if (img_output_commit(&out, err, errlen))

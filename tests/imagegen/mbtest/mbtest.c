@@ -6,7 +6,7 @@
 ABI1_NOTE_DECLARE(ABI_TARGET_VIRTIO, VIRTIO_ABI_VERSION);
 
 #define COM1 0x3f8
-#define DEBUG_EXIT_PORT 0xf4
+#define DEBUG_EXIT_PORT 0x501 /* QEMU isa-debug-exit default iobase */
 
 static inline void outb(uint16_t port, uint8_t v)
 {
