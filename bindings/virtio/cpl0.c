@@ -1,0 +1,92 @@
+/* cpl0.c: what the virtio binding does at CPL0: setup, idle waits, halting. */
+
+/*
+ * CPL3 asks for these by executing the ud2 at virtio_cpl0_call_insn
+ * (boot.S); the #UD reaches cpu_trap_handler() at CPL0, which offers it
+ * to platform_trap() first. On PVM every instruction here is emulated, so
+ * each operation is short, and the idle wait halts instead of spinning.
+ * Interrupts (vectors 32 and up) arrive only while a wait has them
+ * enabled, also through platform_trap().
+ */
+
+#include "platform.h"
+
+extern const char virtio_cpl0_call_insn[];
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ __volatile__("wrmsr"
+                         :
+                         : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+void cpl0_halt(void)
+{
+    for (;;)
+        __asm__ __volatile__("cli; hlt");
+}
+
+static uint64_t op_setup(const struct cpl0_setup *s)
+{
+    for (unsigned i = 0; i < 2; i++) {
+        if (s->msr[i] != 0)
+            wrmsr(s->msr[i], s->val[i]);
+    }
+    /* Loading CR3 also flushes every translation of the boot tables. */
+    __asm__ __volatile__("mov %0, %%cr3" : : "r"(s->cr3) : "memory");
+    return 0;
+}
+
+/* Poll at least this often when a device cannot interrupt us. */
+#define POLL_NS 1000000ULL
+
+static uint64_t op_wait(const struct cpl0_wait *w)
+{
+    bool poll = devices_need_polling(w->handles);
+    for (;;) {
+        if (acpi_power_button_pressed()) {
+            if (!bindings_quiet)
+                log_printf("Solo5: power button pressed, powering off\n");
+            platform_exit(SOLO5_EXIT_SUCCESS, NULL);
+        }
+        if (devices_input_pending(w->handles))
+            return 1;
+        uint64_t now = clock_now();
+        if (now >= w->deadline)
+            return 0;
+        uint64_t left = w->deadline - now;
+        if (poll && left > POLL_NS)
+            left = POLL_NS;
+        intr_timer_arm(left);
+        /* sti takes effect after hlt starts, so no wake-up is lost. */
+        __asm__ __volatile__("sti; hlt; cli" ::: "memory");
+    }
+}
+
+bool platform_trap(struct cpu_trap_frame *tf)
+{
+    if (tf->vector >= VEC_IRQ_BASE)
+        return intr_handle(tf->vector);
+    if (tf->vector != VEC_UD || (tf->cs & 3) != 3 ||
+        tf->rip != (uintptr_t)virtio_cpl0_call_insn)
+        return false;
+    uint64_t r = 0;
+    switch (tf->rdi) {
+    case CPL0_SETUP:
+        r = op_setup((const struct cpl0_setup *)(uintptr_t)tf->rsi);
+        break;
+    case CPL0_WAIT:
+        r = op_wait((const struct cpl0_wait *)(uintptr_t)tf->rsi);
+        break;
+    case CPL0_SET_FS:
+        wrmsr(MSR_FS_BASE, tf->rsi);
+        break;
+    case CPL0_HALT:
+        cpl0_halt();
+    default:
+        return false;
+    }
+    tf->rax = r;
+    tf->rip += 2; /* past the ud2 */
+    return true;
+}

@@ -1,0 +1,373 @@
+/* devices.c: virtio devices bound to manifest entries, and the solo5 I/O calls. */
+
+/*
+ * Binding rule: manifest entries take devices in PCI order, by type. The
+ * first NET_BASIC entry gets the first virtio-net device, the second the
+ * second, and so on; BLOCK_BASIC entries likewise take virtio-blk devices
+ * and the disks behind virtio-scsi controllers, in PCI order (and target,
+ * LUN order within a controller). Devices nobody takes are reset and
+ * reported; an entry left without a device stops the boot.
+ */
+
+#include "platform.h"
+#include "virtio_blk.h"
+#include "virtio_net.h"
+#include "virtio_pci.h"
+#include "virtio_scsi.h"
+
+#define VDEV_MAX 32
+#define DISKS_MAX 64
+
+static struct vdev vdevs[VDEV_MAX];
+static unsigned n_vdevs;
+static bool vdev_used[VDEV_MAX];
+
+static struct vnet nets[VDEV_MAX];
+static struct vnet *net_of[MFT_MAX_ENTRIES];
+static bool net_polled[MFT_MAX_ENTRIES];
+
+enum blk_kind { BLK_VIRTIO, BLK_SCSI };
+struct blkdev {
+    enum blk_kind kind;
+    struct vblk vblk;
+    struct vscsi_disk disk;
+    uint64_t capacity;
+    uint32_t block_size;
+};
+static struct blkdev blks[DISKS_MAX];
+static unsigned n_blks;
+static struct blkdev *blk_of[MFT_MAX_ENTRIES];
+static struct vscsi_host scsi_hosts[VDEV_MAX];
+
+static const char *type_name(uint16_t type)
+{
+    switch (type) {
+    case VIRTIO_ID_NET:
+        return "virtio-net";
+    case VIRTIO_ID_BLOCK:
+        return "virtio-blk";
+    case VIRTIO_ID_SCSI:
+        return "virtio-scsi";
+    default:
+        return "virtio device";
+    }
+}
+
+static void bdf_str(uint32_t bdf, char *buf, size_t size)
+{
+    fmt_snprintf(buf, size, "%02x:%02x.%x", bdf >> 8, (bdf >> 3) & 31,
+                 bdf & 7);
+}
+
+static void found(uint32_t bdf, uint32_t id)
+{
+    uint16_t vendor = id & 0xffff, device = id >> 16;
+    if (vendor != VIRTIO_PCI_VENDOR || device < 0x1000 || device > 0x107f)
+        return;
+    char where[16];
+    bdf_str(bdf, where, sizeof where);
+    if (n_vdevs == VDEV_MAX) {
+        log_printf("Solo5: virtio: too many devices, ignoring %s\n", where);
+        return;
+    }
+    struct vdev *d = &vdevs[n_vdevs];
+    if (!vdev_probe(d, bdf, device)) {
+        log_printf("Solo5: virtio: %s (device 0x%x) has no usable "
+                   "transport, ignored\n", where, device);
+        return;
+    }
+    n_vdevs++;
+}
+
+void devices_probe(void)
+{
+    pci_scan(found);
+}
+
+/* Keeps unused devices from doing anything firmware set them up to do. */
+static void report_unused(void)
+{
+    for (unsigned i = 0; i < n_vdevs; i++) {
+        if (vdev_used[i])
+            continue;
+        vdev_reset(&vdevs[i]);
+        if (!bindings_quiet) {
+            char where[16];
+            bdf_str(vdevs[i].bdf, where, sizeof where);
+            log_printf("Solo5: virtio: %s %s (%s) not used by the "
+                       "manifest\n", type_name(vdevs[i].type), where,
+                       vdevs[i].ops->name);
+        }
+    }
+}
+
+static void hook_interrupt(struct vdev *d, bool *polled)
+{
+    bool ok = d->irq_line != 0xff &&
+              intr_register(d->irq_line, vdev_irq_ack, d);
+    if (polled != NULL)
+        *polled = !ok;
+}
+
+/* The next unused device of TYPE in PCI order, or -1. */
+static int next_vdev(uint16_t type, unsigned *cursor)
+{
+    for (; *cursor < n_vdevs; (*cursor)++) {
+        if (vdevs[*cursor].type == type && !vdev_used[*cursor])
+            return (int)(*cursor)++;
+    }
+    return -1;
+}
+
+/*
+ * The next block device in PCI order: a virtio-blk device, or the next
+ * disk of a virtio-scsi controller (brought up the first time it is
+ * reached). With BRING_UP false, only disks of controllers already up.
+ * NULL when there are no more.
+ */
+static struct blkdev *next_blk(unsigned *cursor, unsigned *disk,
+                               bool bring_up)
+{
+    for (; *cursor < n_vdevs; (*cursor)++, *disk = 0) {
+        struct vdev *d = &vdevs[*cursor];
+        unsigned i = *cursor;
+        if (n_blks == DISKS_MAX)
+            return NULL;
+        struct blkdev *b = &blks[n_blks];
+        if (d->type == VIRTIO_ID_BLOCK && !vdev_used[i] && bring_up) {
+            vdev_used[i] = true;
+            (*cursor)++;
+            if (!vblk_init(&b->vblk, d))
+                return NULL;
+            hook_interrupt(d, NULL);
+            b->kind = BLK_VIRTIO;
+            b->capacity = b->vblk.capacity;
+            b->block_size = b->vblk.block_size;
+            n_blks++;
+            return b;
+        }
+        if (d->type != VIRTIO_ID_SCSI)
+            continue;
+        struct vscsi_host *h = &scsi_hosts[i];
+        if (!vdev_used[i]) {
+            if (!bring_up)
+                continue;
+            vdev_used[i] = true;
+            if (!vscsi_init(h, d))
+                continue;
+            hook_interrupt(d, NULL);
+        }
+        if (*disk < h->n_disks) {
+            b->kind = BLK_SCSI;
+            b->disk = h->disks[(*disk)++];
+            b->capacity = b->disk.capacity;
+            b->block_size = b->disk.block_size;
+            n_blks++;
+            return b;
+        }
+    }
+    return NULL;
+}
+
+void devices_bind(void)
+{
+    const struct mft1 *m = &__solo5_mft1_note.m;
+    unsigned n = m->entries < MFT_MAX_ENTRIES ? m->entries : MFT_MAX_ENTRIES;
+    unsigned net_cursor = 0, blk_cursor = 0, blk_disk = 0;
+    unsigned missing = 0;
+
+    for (unsigned e = 0; e < n; e++) {
+        const char *name = m->e[e].name;
+        char where[16];
+        if (m->e[e].type == MFT_DEV_NET_BASIC) {
+            int i = next_vdev(VIRTIO_ID_NET, &net_cursor);
+            if (i < 0) {
+                log_printf("Solo5: error: manifest entry '%s' (NET_BASIC) "
+                           "has no virtio-net device\n", name);
+                missing++;
+                continue;
+            }
+            vdev_used[i] = true;
+            struct vnet *nd = &nets[i];
+            bdf_str(vdevs[i].bdf, where, sizeof where);
+            if (!vnet_init(nd, &vdevs[i])) {
+                log_printf("Solo5: error: virtio-net %s for '%s' failed\n",
+                           where, name);
+                missing++;
+                continue;
+            }
+            hook_interrupt(&vdevs[i], &net_polled[e]);
+            net_of[e] = nd;
+            if (!bindings_quiet)
+                log_printf("Solo5: net '%s': virtio-net %s (%s), "
+                           "mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %lu\n",
+                           name, where, vdevs[i].ops->name, nd->mac[0],
+                           nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4],
+                           nd->mac[5], (unsigned long)nd->mtu);
+        } else if (m->e[e].type == MFT_DEV_BLOCK_BASIC) {
+            struct blkdev *b = next_blk(&blk_cursor, &blk_disk, true);
+            if (b == NULL) {
+                log_printf("Solo5: error: manifest entry '%s' (BLOCK_BASIC) "
+                           "has no virtio-blk device or SCSI disk\n", name);
+                missing++;
+                continue;
+            }
+            blk_of[e] = b;
+            if (!bindings_quiet) {
+                if (b->kind == BLK_VIRTIO) {
+                    bdf_str(b->vblk.dev->bdf, where, sizeof where);
+                    log_printf("Solo5: block '%s': virtio-blk %s (%s), "
+                               "%lu bytes in blocks of %u\n",
+                               name, where, b->vblk.dev->ops->name,
+                               (unsigned long)b->capacity, b->block_size);
+                } else {
+                    bdf_str(b->disk.host->dev->bdf, where, sizeof where);
+                    log_printf("Solo5: block '%s': virtio-scsi %s target %u "
+                               "lun %u, %lu bytes in blocks of %u\n",
+                               name, where, b->disk.target, b->disk.lun,
+                               (unsigned long)b->capacity, b->block_size);
+                }
+            }
+        }
+    }
+    /* Disks of a controller already brought up but not taken. */
+    if (!bindings_quiet) {
+        struct blkdev *extra;
+        while ((extra = next_blk(&blk_cursor, &blk_disk, false)) != NULL) {
+            char where[16];
+            bdf_str(extra->disk.host->dev->bdf, where, sizeof where);
+            log_printf("Solo5: virtio: SCSI disk %s target %u lun %u not "
+                       "used by the manifest\n", where, extra->disk.target,
+                       extra->disk.lun);
+        }
+    }
+    report_unused();
+    if (missing > 0) {
+        log_printf("Solo5: ABORT: %u manifest entr%s without a device\n",
+                   missing, missing == 1 ? "y" : "ies");
+        platform_exit(SOLO5_EXIT_ABORT, NULL);
+    }
+}
+
+bool devices_input_pending(solo5_handle_set_t handles)
+{
+    for (unsigned h = 0; h < MFT_MAX_ENTRIES; h++) {
+        if ((handles & (1ULL << h)) && net_of[h] != NULL &&
+            vnet_rx_pending(net_of[h]))
+            return true;
+    }
+    return false;
+}
+
+bool devices_need_polling(solo5_handle_set_t handles)
+{
+    for (unsigned h = 0; h < MFT_MAX_ENTRIES; h++) {
+        if ((handles & (1ULL << h)) && net_polled[h])
+            return true;
+    }
+    return false;
+}
+
+static solo5_result_t result(enum vio_result r)
+{
+    switch (r) {
+    case VIO_OK:
+        return SOLO5_R_OK;
+    case VIO_AGAIN:
+        return SOLO5_R_AGAIN;
+    case VIO_EINVAL:
+        return SOLO5_R_EINVAL;
+    default:
+        return SOLO5_R_EUNSPEC;
+    }
+}
+
+solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
+                                 struct solo5_net_info *info)
+{
+    if (name == NULL || handle == NULL || info == NULL)
+        return SOLO5_R_EINVAL;
+    int h = mft_acquire(name, MFT_DEV_NET_BASIC);
+    if (h < 0 || net_of[h] == NULL)
+        return SOLO5_R_EINVAL;
+    memcpy(info->mac_address, net_of[h]->mac, SOLO5_NET_ALEN);
+    info->mtu = net_of[h]->mtu;
+    *handle = (solo5_handle_t)h;
+    return SOLO5_R_OK;
+}
+
+solo5_result_t solo5_net_write(solo5_handle_t h, const uint8_t *buf,
+                               size_t size)
+{
+    if (!mft_acquired(h, MFT_DEV_NET_BASIC) || net_of[h] == NULL)
+        return SOLO5_R_EINVAL;
+    return result(vnet_write(net_of[h], buf, size));
+}
+
+solo5_result_t solo5_net_read(solo5_handle_t h, uint8_t *buf, size_t size,
+                              size_t *read_size)
+{
+    if (!mft_acquired(h, MFT_DEV_NET_BASIC) || net_of[h] == NULL)
+        return SOLO5_R_EINVAL;
+    return result(vnet_read(net_of[h], buf, size, read_size));
+}
+
+solo5_result_t solo5_block_acquire(const char *name, solo5_handle_t *handle,
+                                   struct solo5_block_info *info)
+{
+    if (name == NULL || handle == NULL || info == NULL)
+        return SOLO5_R_EINVAL;
+    int h = mft_acquire(name, MFT_DEV_BLOCK_BASIC);
+    if (h < 0 || blk_of[h] == NULL)
+        return SOLO5_R_EINVAL;
+    info->capacity = blk_of[h]->capacity;
+    info->block_size = blk_of[h]->block_size;
+    *handle = (solo5_handle_t)h;
+    return SOLO5_R_OK;
+}
+
+static solo5_result_t block_io(solo5_handle_t h, bool write,
+                               solo5_off_t offset, uint8_t *buf, size_t size)
+{
+    if (!mft_acquired(h, MFT_DEV_BLOCK_BASIC) || blk_of[h] == NULL ||
+        buf == NULL || size == 0 || size > SOLO5_BLOCK_IO_MAX)
+        return SOLO5_R_EINVAL;
+    /* The device reads or writes BUF directly: it must be plain RAM. */
+    if (!mem_dma_ok(buf, size, !write))
+        return SOLO5_R_EINVAL;
+    struct blkdev *b = blk_of[h];
+    if (b->kind == BLK_VIRTIO)
+        return result(vblk_rw(&b->vblk, write, offset, buf, size));
+    return result(vscsi_rw(&b->disk, write, offset, buf, size));
+}
+
+solo5_result_t solo5_block_write(solo5_handle_t h, solo5_off_t offset,
+                                 const uint8_t *buf, size_t size)
+{
+    return block_io(h, true, offset, (uint8_t *)(uintptr_t)buf, size);
+}
+
+solo5_result_t solo5_block_read(solo5_handle_t h, solo5_off_t offset,
+                                uint8_t *buf, size_t size)
+{
+    return block_io(h, false, offset, buf, size);
+}
+
+void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
+{
+    solo5_handle_set_t nets_set = mft_acquired_set(MFT_DEV_NET_BASIC);
+
+    if (!devices_input_pending(nets_set) && clock_now() < deadline) {
+        struct cpl0_wait w = { .deadline = deadline, .handles = nets_set };
+        virtio_cpl0_call(CPL0_WAIT, (uintptr_t)&w);
+    }
+    if (ready_set != NULL) {
+        solo5_handle_set_t ready = 0;
+        for (unsigned h = 0; h < MFT_MAX_ENTRIES; h++) {
+            if ((nets_set & (1ULL << h)) && net_of[h] != NULL &&
+                vnet_rx_pending(net_of[h]))
+                ready |= 1ULL << h;
+        }
+        *ready_set = ready;
+    }
+}

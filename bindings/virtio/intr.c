@@ -1,0 +1,116 @@
+/* intr.c: legacy interrupts (8259 PIC, local APIC virtual wire) and the PIT timer. */
+
+/*
+ * Interrupts only ever wake the CPU from the halt in a CPL0 wait (cpl0.c):
+ * CPL3 runs with interrupts off, and a device interrupt that arrives then
+ * stays pending until the next wait. The PIT's one-shot mode bounds a
+ * halt; PCI devices use the legacy interrupt line the firmware assigned.
+ */
+
+#include "platform.h"
+
+#define PIC1 0x20
+#define PIC2 0xa0
+#define PIC_EOI 0x20
+#define PIT_CH0 0x40
+#define PIT_CMD 0x43
+#define PIT_HZ 1193182ULL
+#define LAPIC_BASE 0xfee00000UL
+
+#define HANDLERS_PER_IRQ 8
+
+static struct {
+    void (*fn)(void *);
+    void *arg;
+} handlers[16][HANDLERS_PER_IRQ];
+static uint16_t pic_mask = 0xffff;
+
+static void pic_write_mask(void)
+{
+    io_outb(PIC1 + 1, (uint8_t)pic_mask);
+    io_outb(PIC2 + 1, (uint8_t)(pic_mask >> 8));
+}
+
+/*
+ * Firmware normally leaves the local APIC passing PIC interrupts through
+ * (LINT0 in ExtINT mode); make sure of it, whoever booted us.
+ */
+static void lapic_virtual_wire(void)
+{
+    volatile uint32_t *apic = (volatile uint32_t *)LAPIC_BASE;
+    apic[0xf0 / 4] = 0x1ff;     /* enabled, spurious vector 0xff */
+    apic[0x320 / 4] = 0x10000;  /* its own timer masked */
+    apic[0x350 / 4] = 0x700;    /* LINT0: ExtINT */
+    apic[0x360 / 4] = 0x400;    /* LINT1: NMI */
+}
+
+void intr_init(void)
+{
+    tss_io_allow(PIC1, 2);
+    tss_io_allow(PIC2, 2);
+    tss_io_allow(PIT_CH0, 4);
+    lapic_virtual_wire();
+    /* Remap the PICs to vectors 32..47, away from the exceptions. */
+    io_outb(PIC1, 0x11);
+    io_outb(PIC2, 0x11);
+    io_outb(PIC1 + 1, VEC_IRQ_BASE);
+    io_outb(PIC2 + 1, VEC_IRQ_BASE + 8);
+    io_outb(PIC1 + 1, 0x04);
+    io_outb(PIC2 + 1, 0x02);
+    io_outb(PIC1 + 1, 0x01);
+    io_outb(PIC2 + 1, 0x01);
+    /* The timer and the cascade to the second PIC. */
+    pic_mask = (uint16_t)~((1u << 0) | (1u << 2));
+    pic_write_mask();
+}
+
+bool intr_register(uint8_t irq, void (*fn)(void *), void *arg)
+{
+    if (irq == 0 || irq == 2 || irq >= 16)
+        return false;
+    for (unsigned i = 0; i < HANDLERS_PER_IRQ; i++) {
+        if (handlers[irq][i].fn == NULL) {
+            handlers[irq][i].fn = fn;
+            handlers[irq][i].arg = arg;
+            pic_mask &= (uint16_t)~(1u << irq);
+            pic_write_mask();
+            return true;
+        }
+    }
+    return false;
+}
+
+bool intr_handle(uint64_t vector)
+{
+    if (vector >= VEC_IRQ_BASE + 16)
+        return true; /* the local APIC's spurious vector: nothing to do */
+    unsigned irq = (unsigned)(vector - VEC_IRQ_BASE);
+    if (irq == 7 || irq == 15) {
+        /* A spurious PIC interrupt has no in-service bit and gets no EOI. */
+        uint16_t pic = irq == 7 ? PIC1 : PIC2;
+        io_outb(pic, 0x0b);
+        if (!(io_inb(pic) & 0x80)) {
+            if (irq == 15)
+                io_outb(PIC1, PIC_EOI);
+            return true;
+        }
+    }
+    /* Level-triggered lines: devices are acknowledged before the EOI. */
+    for (unsigned i = 0; i < HANDLERS_PER_IRQ && handlers[irq][i].fn; i++)
+        handlers[irq][i].fn(handlers[irq][i].arg);
+    if (irq >= 8)
+        io_outb(PIC2, PIC_EOI);
+    io_outb(PIC1, PIC_EOI);
+    return true;
+}
+
+void intr_timer_arm(uint64_t ns)
+{
+    /* The counter is 16 bits: about 55 ms at most, then we wake and re-arm. */
+    uint64_t ticks = 0xffff;
+    if (ns < 50000000ULL)
+        ticks = ns * PIT_HZ / 1000000000ULL + 1;
+    io_outb(PIT_CMD, 0x30); /* channel 0, low then high byte, mode 0 */
+    io_outb(PIT_CH0, (uint8_t)ticks);
+    io_outb(PIT_CH0, (uint8_t)(ticks >> 8));
+}

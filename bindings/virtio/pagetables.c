@@ -1,0 +1,140 @@
+/* pagetables.c: the final page tables: W^X, no page 0, CPL0 state hidden. */
+
+/*
+ * Built at CPL3 (native speed on PVM) into tables the CPU is not using
+ * yet, then loaded by one CPL0 request, so no TLB entry can survive with
+ * old permissions. 2 MiB pages wherever a whole 2 MiB has one permission;
+ * 4 KiB pages only around the boundaries of the image's parts. The tables
+ * themselves lie in the supervisor-only region, so the application cannot
+ * change them.
+ */
+
+#include "platform.h"
+
+#define POOL_PAGES 32
+#define MMIO_MAX 32
+
+static uint64_t pool[POOL_PAGES][512]
+    __attribute__((section(".bss.cpl0"), aligned(PAGE_SIZE)));
+static unsigned pool_used;
+
+static struct {
+    uint64_t start, end;
+} mmio[MMIO_MAX];
+static unsigned n_mmio;
+
+#define TABLE (PTE_P | PTE_W | PTE_U)
+#define MMIO (PTE_P | PTE_W | PTE_U | PTE_NX | PTE_PCD | PTE_PWT)
+#define ADDR_MASK 0x000ffffffffff000ULL
+
+bool pt_mmio_reserve(uint64_t pa, uint64_t len)
+{
+    if (len == 0 || pa + len < pa || pa + len > (1ULL << 46))
+        return false;
+    uint64_t s = pa & ~(uint64_t)(LARGE_PAGE_SIZE - 1);
+    uint64_t e = (pa + len + LARGE_PAGE_SIZE - 1) &
+                 ~(uint64_t)(LARGE_PAGE_SIZE - 1);
+    for (unsigned i = 0; i < n_mmio; i++) {
+        if (s >= mmio[i].start && e <= mmio[i].end)
+            return true;
+    }
+    if (n_mmio == MMIO_MAX)
+        return false;
+    mmio[n_mmio].start = s;
+    mmio[n_mmio].end = e;
+    n_mmio++;
+    return true;
+}
+
+static uint64_t *table_alloc(void)
+{
+    if (pool_used == POOL_PAGES)
+        return NULL;
+    return pool[pool_used++];
+}
+
+/* The table at LEVEL (3: PDPT, 2: PD, 1: PT) for VA, made if missing. */
+static uint64_t *table_for(uint64_t *pml4, uint64_t va, int level)
+{
+    uint64_t *t = pml4;
+    for (int l = 4; l > level; l--) {
+        unsigned idx = (va >> (12 + 9 * (l - 1))) & 511;
+        if (!(t[idx] & PTE_P)) {
+            uint64_t *n = table_alloc();
+            if (n == NULL)
+                return NULL;
+            t[idx] = (uintptr_t)n | TABLE;
+        } else if (t[idx] & PTE_PS) {
+            return NULL; /* already a large mapping */
+        }
+        t = (uint64_t *)(uintptr_t)(t[idx] & ADDR_MASK);
+    }
+    return t;
+}
+
+/* The permission of the 4 KiB page at A, below MEM_END. */
+static uint64_t page_attr(uint64_t a, uint64_t mem_end)
+{
+    if (a < PAGE_SIZE || a >= mem_end)
+        return 0;
+    if (a < 0x100000)
+        return PTE_P | PTE_W | PTE_U | PTE_NX;
+    if (a < (uintptr_t)_etext)
+        return PTE_P | PTE_U;
+    if (a < (uintptr_t)_erodata)
+        return PTE_P | PTE_U | PTE_NX;
+    if (a >= (uintptr_t)_scpl0 && a < (uintptr_t)_ecpl0)
+        return PTE_P | PTE_W | PTE_NX;
+    return PTE_P | PTE_W | PTE_U | PTE_NX;
+}
+
+/* True if every page of the 2 MiB chunk at C has the same permission. */
+static bool chunk_uniform(uint64_t c, uint64_t mem_end)
+{
+    const uint64_t bounds[] = { PAGE_SIZE,         0x100000,
+                                (uintptr_t)_etext, (uintptr_t)_erodata,
+                                (uintptr_t)_scpl0, (uintptr_t)_ecpl0,
+                                mem_end };
+    for (unsigned i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {
+        if (bounds[i] > c && bounds[i] < c + LARGE_PAGE_SIZE)
+            return false;
+    }
+    return true;
+}
+
+uint64_t pt_build(uint64_t mem_end)
+{
+    uint64_t *pml4 = table_alloc();
+    if (pml4 == NULL)
+        return 0;
+    for (uint64_t c = 0; c < mem_end; c += LARGE_PAGE_SIZE) {
+        if (chunk_uniform(c, mem_end)) {
+            uint64_t *pd = table_for(pml4, c, 2);
+            if (pd == NULL)
+                return 0;
+            uint64_t attr = page_attr(c, mem_end);
+            pd[(c >> 21) & 511] = attr ? (c | attr | PTE_PS) : 0;
+            continue;
+        }
+        uint64_t *pt = table_for(pml4, c, 1);
+        if (pt == NULL)
+            return 0;
+        for (unsigned i = 0; i < 512; i++) {
+            uint64_t a = c + (uint64_t)i * PAGE_SIZE;
+            uint64_t attr = page_attr(a, mem_end);
+            pt[i] = attr ? (a | attr) : 0;
+        }
+    }
+    for (unsigned m = 0; m < n_mmio; m++) {
+        for (uint64_t c = mmio[m].start; c < mmio[m].end;
+             c += LARGE_PAGE_SIZE) {
+            if (c < mem_end)
+                continue; /* never remap RAM as a device */
+            uint64_t *pd = table_for(pml4, c, 2);
+            if (pd == NULL)
+                return 0;
+            pd[(c >> 21) & 511] = c | MMIO | PTE_PS;
+        }
+    }
+    return (uintptr_t)pml4;
+}

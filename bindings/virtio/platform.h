@@ -1,0 +1,137 @@
+/* platform.h: the interfaces between the parts of the virtio binding. */
+
+#ifndef VIRTIO_BINDING_PLATFORM_H_INCLUDED
+#define VIRTIO_BINDING_PLATFORM_H_INCLUDED
+
+#include "bindings.h"
+#include "virtio_cpu.h"
+
+/* Symbols of the linker script and the boot code. */
+extern char _etext[], _erodata[], _scpl0[], _ecpl0[], _end[];
+extern char virtio_idt[], virtio_tss[];
+
+/* Port I/O, usable at CPL3 for ports allowed in the TSS bitmap. */
+static inline uint8_t io_inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint16_t io_inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint32_t io_inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline void io_outb(uint16_t port, uint8_t v)
+{
+    __asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void io_outw(uint16_t port, uint16_t v)
+{
+    __asm__ __volatile__("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void io_outl(uint16_t port, uint32_t v)
+{
+    __asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void cpu_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __asm__ __volatile__("cpuid"
+                         : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                         : "a"(leaf), "c"(sub));
+}
+
+/* True when running at CPL0 (in a trap handler). */
+static inline bool cpu_at_cpl0(void)
+{
+    uint16_t cs;
+    __asm__ __volatile__("mov %%cs, %0" : "=r"(cs));
+    return (cs & 3) == 0;
+}
+
+/* tss.c: the CPL0 stack and which ports CPL3 may use (TSS I/O bitmap). */
+void tss_init(void);
+bool tss_io_allow(uint16_t port, unsigned n);
+void tss_seal(void); /* after this the TSS is out of CPL3's reach */
+
+/* serial.c: the COM1 console. */
+void serial_init(void);
+void serial_exit_status(int status); /* on COM2, for solo5-virtio-run */
+
+/* multiboot.c: what the loader told us. */
+struct mb_info {
+    uint64_t mem_end; /* end of the RAM region that holds the image */
+    char *cmdline;    /* arguments, the loader's kernel name removed */
+};
+bool mb_parse(uint32_t magic, uint32_t mbi, struct mb_info *out);
+
+/* mem.c: boot-time allocation from the bottom of the heap. */
+void mem_init(uintptr_t start, uintptr_t end);
+void *mem_alloc(size_t size, size_t align);
+uintptr_t mem_heap_start(void);
+uintptr_t mem_end(void);
+/* True if [P, P + LEN) is RAM the application may let a device write. */
+bool mem_dma_ok(const void *p, size_t len, bool device_writes);
+
+/* pagetables.c: the final W^X page tables. */
+bool pt_mmio_reserve(uint64_t pa, uint64_t len);
+uint64_t pt_build(uint64_t mem_end); /* returns the new CR3, 0 on failure */
+
+/* cpl0.c: the few operations done at CPL0, requested from CPL3 by a trap. */
+enum cpl0_op {
+    CPL0_SETUP = 1, /* arg: struct cpl0_setup * */
+    CPL0_WAIT,      /* arg: struct cpl0_wait * */
+    CPL0_SET_FS,    /* arg: the FS base */
+    CPL0_HALT       /* never returns */
+};
+struct cpl0_setup {
+    uint64_t cr3;
+    uint32_t msr[2];  /* MSRs to write at boot (0: none) */
+    uint64_t val[2];
+};
+struct cpl0_wait {
+    uint64_t deadline;           /* monotonic ns */
+    solo5_handle_set_t handles;  /* network handles whose input ends the wait */
+};
+uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg);
+void cpl0_halt(void) __attribute__((noreturn));
+
+/* intr.c: legacy PIC interrupts and the PIT one-shot timer. */
+void intr_init(void);
+bool intr_register(uint8_t irq, void (*fn)(void *), void *arg);
+bool intr_handle(uint64_t vector);
+void intr_timer_arm(uint64_t ns);
+
+/* clock.c: monotonic and wall clocks. */
+void clock_prepare(struct cpl0_setup *s); /* before CPL0_SETUP */
+void clock_init(void);                    /* after it */
+uint64_t clock_now(void);                 /* monotonic ns; also at CPL0 */
+
+/* pci.c: configuration space and enumeration. */
+uint32_t pci_read32(uint32_t bdf, unsigned off);
+void pci_write32(uint32_t bdf, unsigned off, uint32_t v);
+void pci_write16(uint32_t bdf, unsigned off, uint16_t v);
+void pci_init(void);
+/* Calls FN for every function found, in bus/device/function order. */
+void pci_scan(void (*fn)(uint32_t bdf, uint32_t id));
+
+/* devices.c: virtio devices bound to the manifest. */
+void devices_probe(void);  /* before the page tables are built */
+void devices_bind(void);   /* after; aborts if an entry has no device */
+bool devices_input_pending(solo5_handle_set_t handles); /* also at CPL0 */
+bool devices_need_polling(solo5_handle_set_t handles);
+
+/* acpi.c: power-off and the power button. */
+void acpi_init(void);
+void acpi_poweroff(void);            /* returns if ACPI cannot do it */
+bool acpi_power_button_pressed(void);
+
+#endif /* VIRTIO_BINDING_PLATFORM_H_INCLUDED */

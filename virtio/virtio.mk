@@ -1,0 +1,31 @@
+# virtio/virtio.mk: the virtio target: drivers (virtio/) and binding
+# (bindings/virtio/), linked into one relocatable object with the common
+# bindings, plus its linker script.
+
+VIRTIO_TARGET := virtio
+
+VIRTIO_DRIVER_SRCS := virtio/virtq.c virtio/virtio_pci.c \
+	virtio/virtio_pci_legacy.c virtio/virtio_pci_modern.c \
+	virtio/virtio_net.c virtio/virtio_blk.c virtio/virtio_scsi.c
+VIRTIO_BINDING_SRCS := bindings/virtio/boot.S bindings/virtio/boot_tables.S \
+	bindings/virtio/start.c bindings/virtio/multiboot.c \
+	bindings/virtio/mem.c bindings/virtio/tss.c bindings/virtio/serial.c \
+	bindings/virtio/pagetables.c bindings/virtio/cpl0.c \
+	bindings/virtio/intr.c bindings/virtio/clock.c bindings/virtio/pci.c \
+	bindings/virtio/vplat.c bindings/virtio/devices.c \
+	bindings/virtio/acpi.c bindings/virtio/exit.c bindings/virtio/platform.c
+VIRTIO_OBJS := $(patsubst %,$(OBJ)/guest/%.o,$(basename $(VIRTIO_DRIVER_SRCS) $(VIRTIO_BINDING_SRCS)))
+
+# The binding includes the drivers' headers; the drivers include only their own.
+$(filter $(OBJ)/guest/bindings/virtio/%,$(VIRTIO_OBJS)): GUEST_CFLAGS += -Ivirtio -Ibindings/virtio
+$(filter $(OBJ)/guest/virtio/%,$(VIRTIO_OBJS)): GUEST_CFLAGS += -Ivirtio
+
+ALL += $(LIBDIR)/solo5_virtio.o $(LIBDIR)/solo5_virtio.lds
+
+$(LIBDIR)/solo5_virtio.o: $(BINDINGS_COMMON_OBJS) $(VIRTIO_OBJS)
+	@mkdir -p $(dir $@)
+	ld -r -o $@ $^
+
+$(LIBDIR)/solo5_virtio.lds: bindings/virtio/virtio.lds
+	@mkdir -p $(dir $@)
+	cp $< $@

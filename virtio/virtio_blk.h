@@ -1,0 +1,42 @@
+/* virtio_blk.h: the virtio block device driver. */
+
+#ifndef VIRTIO_BLK_H_INCLUDED
+#define VIRTIO_BLK_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "virtio_io.h"
+#include "virtio_pci.h"
+
+struct vblk_req_hdr {
+    uint32_t type;
+    uint32_t reserved;
+    uint64_t sector; /* in 512-byte units, whatever the block size */
+};
+
+struct vblk {
+    struct vdev *dev;
+    struct virtq q;
+    uint64_t capacity;   /* bytes */
+    uint32_t block_size; /* bytes, a power of two, at least 512 */
+    uint32_t seg_len;    /* largest data descriptor */
+    uint32_t seg_count;  /* most data descriptors per request */
+    bool read_only;
+    struct vblk_req_hdr *hdr; /* device-visible request header */
+    volatile uint8_t *status; /* device-visible status byte */
+};
+
+/* Brings up block device D. Returns false after printing why if it fails. */
+bool vblk_init(struct vblk *b, struct vdev *d);
+
+/*
+ * Reads (WRITE false) or writes LEN bytes at byte OFFSET through BUF,
+ * waiting for completion. OFFSET and LEN must be multiples of the block
+ * size, LEN non-zero and the range inside the device (else EINVAL); BUF
+ * must be memory the device may access. EIO if the device failed.
+ */
+enum vio_result vblk_rw(struct vblk *b, bool write, uint64_t offset,
+                        uint8_t *buf, size_t len);
+
+#endif /* VIRTIO_BLK_H_INCLUDED */

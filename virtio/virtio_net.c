@@ -1,0 +1,176 @@
+/* virtio_net.c: virtio network device (virtio 1.x section 5.1), no offloads. */
+
+#include "virtio_net.h"
+#include "virtio_platform.h"
+
+#define VIRTIO_NET_F_MTU (1ULL << 3)
+#define VIRTIO_NET_F_MAC (1ULL << 5)
+
+#define CFG_MAC 0
+#define CFG_MTU 10
+
+#define RXQ 0
+#define TXQ 1
+
+/* How long a full transmit ring is waited on before a frame is dropped. */
+#define TX_SPIN_MAX 2000000
+
+static uint8_t *slot_buf(uint8_t *bufs, const struct vnet *n, uint16_t slot)
+{
+    return bufs + (size_t)slot * n->buf_size;
+}
+
+/*
+ * Fills the descriptors of SLOT in Q: the header and frame share one
+ * buffer, split over two descriptors unless any layout is allowed.
+ * Returns the chain's head.
+ */
+static uint16_t slot_fill(struct vnet *n, struct virtq *q, uint8_t *buf,
+                          uint16_t slot, uint32_t frame_len, bool device_writes)
+{
+    uint16_t flags = device_writes ? VIRTQ_DESC_F_WRITE : 0;
+    uint16_t head = (uint16_t)(slot * n->per_slot);
+    volatile struct virtq_desc *d = &q->desc[head];
+
+    if (n->per_slot == 1) {
+        d->addr = vplat_phys(buf);
+        d->len = n->hdr_len + frame_len;
+        d->flags = flags;
+        d->next = 0;
+    } else {
+        d->addr = vplat_phys(buf);
+        d->len = n->hdr_len;
+        d->flags = flags | VIRTQ_DESC_F_NEXT;
+        d->next = head + 1;
+        d[1].addr = vplat_phys(buf + n->hdr_len);
+        d[1].len = frame_len;
+        d[1].flags = flags;
+        d[1].next = 0;
+    }
+    return head;
+}
+
+bool vnet_init(struct vnet *n, struct vdev *d)
+{
+    n->dev = d;
+    if (!vdev_begin_init(d, VIRTIO_NET_F_MAC | VIRTIO_NET_F_MTU |
+                                VIRTIO_F_ANY_LAYOUT)) {
+        vplat_log("virtio-net: the device refused our features\n");
+        return false;
+    }
+    bool modern = d->features & VIRTIO_F_VERSION_1;
+    n->hdr_len = modern ? 12 : 10;
+    n->per_slot = (modern || (d->features & VIRTIO_F_ANY_LAYOUT)) ? 1 : 2;
+
+    if (d->features & VIRTIO_NET_F_MAC) {
+        for (unsigned i = 0; i < 6; i++)
+            n->mac[i] = (uint8_t)d->ops->config_read(d, CFG_MAC + i, 1);
+    } else {
+        /* A locally administered unicast address that varies per boot. */
+        uint32_t lo, hi;
+        __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+        n->mac[0] = 0x02;
+        n->mac[1] = 0x50;
+        n->mac[2] = (uint8_t)(hi >> 3);
+        n->mac[3] = (uint8_t)(lo >> 24);
+        n->mac[4] = (uint8_t)(lo >> 16);
+        n->mac[5] = (uint8_t)(lo >> 8);
+    }
+    n->mtu = VNET_MTU_DEFAULT;
+    if (d->features & VIRTIO_NET_F_MTU) {
+        size_t m = d->ops->config_read(d, CFG_MTU, 2);
+        if (m >= 68 && m <= VNET_MTU_MAX)
+            n->mtu = m;
+    }
+    n->buf_size = (n->hdr_len + VNET_ETH_HLEN + n->mtu + 15) & ~(size_t)15;
+
+    if (!vdev_queue_init(d, &n->rx, RXQ, VIRTQ_MAX_SIZE) ||
+        !vdev_queue_init(d, &n->tx, TXQ, VIRTQ_MAX_SIZE)) {
+        vplat_log("virtio-net: cannot set up the queues\n");
+        return false;
+    }
+    n->rx_slots = n->rx.num / n->per_slot;
+    n->tx_slots = n->tx.num / n->per_slot;
+    n->rx_bufs = vplat_alloc((size_t)n->rx_slots * n->buf_size, 4096);
+    n->tx_bufs = vplat_alloc((size_t)n->tx_slots * n->buf_size, 4096);
+    if (n->rx_bufs == NULL || n->tx_bufs == NULL) {
+        vplat_log("virtio-net: out of memory for buffers\n");
+        return false;
+    }
+    /* Completed sends are reaped when convenient: no interrupt needed. */
+    n->tx.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+    n->tx_next = 0;
+    n->tx_inflight = 0;
+    for (uint16_t s = 0; s < n->rx_slots; s++) {
+        uint8_t *b = slot_buf(n->rx_bufs, n, s);
+        virtq_push(&n->rx, slot_fill(n, &n->rx, b, s,
+                                     (uint32_t)(n->buf_size - n->hdr_len),
+                                     true));
+    }
+    vdev_finish_init(d);
+    d->ops->notify(d, &n->rx);
+    return true;
+}
+
+static void tx_reap(struct vnet *n)
+{
+    uint16_t id;
+    uint32_t len;
+    while (virtq_pop(&n->tx, &id, &len))
+        n->tx_inflight--;
+}
+
+enum vio_result vnet_write(struct vnet *n, const uint8_t *buf, size_t len)
+{
+    if (buf == NULL || len > n->mtu + VNET_ETH_HLEN)
+        return VIO_EINVAL;
+    tx_reap(n);
+    /* A full ring drains as the host sends; wait a little before dropping. */
+    for (long i = 0; n->tx_inflight == n->tx_slots && i < TX_SPIN_MAX; i++) {
+        vplat_pause();
+        tx_reap(n);
+    }
+    if (n->tx_inflight == n->tx_slots)
+        return VIO_OK; /* dropped, as a busy wire would */
+
+    uint16_t s = n->tx_next;
+    uint8_t *b = slot_buf(n->tx_bufs, n, s);
+    memset(b, 0, n->hdr_len);
+    memcpy(b + n->hdr_len, buf, len);
+    virtq_push(&n->tx, slot_fill(n, &n->tx, b, s, (uint32_t)len, false));
+    n->tx_next = (uint16_t)((s + 1) % n->tx_slots);
+    n->tx_inflight++;
+    vdev_kick(n->dev, &n->tx);
+    return VIO_OK;
+}
+
+enum vio_result vnet_read(struct vnet *n, uint8_t *buf, size_t size,
+                          size_t *len)
+{
+    if (buf == NULL || len == NULL || size < n->mtu + VNET_ETH_HLEN)
+        return VIO_EINVAL;
+    uint16_t id;
+    uint32_t used_len;
+    if (!virtq_pop(&n->rx, &id, &used_len))
+        return VIO_AGAIN;
+    uint16_t s = (uint16_t)(id / n->per_slot);
+    enum vio_result r = VIO_OK;
+    if (s >= n->rx_slots || used_len < n->hdr_len ||
+        used_len > n->buf_size) {
+        /* A device that misbehaves loses the frame, not our memory. */
+        r = VIO_AGAIN;
+        s = s < n->rx_slots ? s : 0;
+    } else {
+        size_t flen = used_len - n->hdr_len;
+        const uint8_t *b = slot_buf(n->rx_bufs, n, s) + n->hdr_len;
+        if (flen > size)
+            flen = size;
+        memcpy(buf, b, flen);
+        *len = flen;
+    }
+    uint8_t *b = slot_buf(n->rx_bufs, n, s);
+    virtq_push(&n->rx, slot_fill(n, &n->rx, b, s,
+                                 (uint32_t)(n->buf_size - n->hdr_len), true));
+    vdev_kick(n->dev, &n->rx);
+    return r;
+}

@@ -1,0 +1,49 @@
+/* virtio_scsi.h: the virtio SCSI host driver; each disk found is a block device. */
+
+#ifndef VIRTIO_SCSI_H_INCLUDED
+#define VIRTIO_SCSI_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "virtio_io.h"
+#include "virtio_pci.h"
+
+#define VSCSI_DISKS_MAX 16
+
+struct vscsi_host;
+
+struct vscsi_disk {
+    struct vscsi_host *host;
+    uint16_t target;
+    uint16_t lun;
+    uint64_t capacity;   /* bytes */
+    uint32_t block_size; /* bytes */
+};
+
+struct vscsi_host {
+    struct vdev *dev;
+    struct virtq ctrl, event, req;
+    uint32_t cdb_size, sense_size;
+    uint32_t seg_count;    /* data descriptors per request */
+    uint32_t max_bytes;    /* per request */
+    uint8_t *cmd;          /* request header, device-readable */
+    uint8_t *resp;         /* response, device-writable */
+    uint8_t *scratch;      /* data of discovery commands */
+    uint64_t next_id;
+    unsigned n_disks;
+    struct vscsi_disk disks[VSCSI_DISKS_MAX];
+};
+
+/*
+ * Brings up the controller D and finds its disks: REPORT LUNS on each
+ * target, INQUIRY for direct-access devices, READ CAPACITY(16). Returns
+ * false after printing why if the controller cannot be used.
+ */
+bool vscsi_init(struct vscsi_host *h, struct vdev *d);
+
+/* As vblk_rw(), on DISK (READ(16) / WRITE(16)). */
+enum vio_result vscsi_rw(struct vscsi_disk *disk, bool write,
+                         uint64_t offset, uint8_t *buf, size_t len);
+
+#endif /* VIRTIO_SCSI_H_INCLUDED */
