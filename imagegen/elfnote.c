@@ -216,21 +216,30 @@ static int read_segments(Elf *elf, uint64_t fsize, struct elfnote_info *info,
     return 0;
 }
 
-static int check_header(Elf *elf, int fd, uint64_t fsize, char *err,
+/*
+ * Explains why libelf did not take a file of SIZE bytes for ELF: it says
+ * the same for a cut-off header and for bad identification bytes.
+ */
+static int not_elf(int has_magic, uint64_t size, char *err, size_t errlen)
+{
+    if (!has_magic)
+        return fail(err, errlen, "not an ELF file");
+    if (size < sizeof(Elf64_Ehdr))
+        return fail(err, errlen, "truncated ELF header");
+    return fail(err, errlen, "bad ELF identification (class, byte order "
+                             "or version)");
+}
+
+/* HAS_MAGIC: the file starts with the ELF magic, whatever libelf thinks. */
+static int check_header(Elf *elf, int has_magic, uint64_t fsize, char *err,
                         size_t errlen)
 {
     const char *ident;
     size_t n;
     GElf_Ehdr eh;
-    char magic[SELFMAG];
 
-    if (elf_kind(elf) != ELF_K_ELF) {
-        /* libelf says "not ELF" for a cut-off header too: tell them apart. */
-        if (pread(fd, magic, SELFMAG, 0) == SELFMAG &&
-            memcmp(magic, ELFMAG, SELFMAG) == 0)
-            return fail(err, errlen, "truncated ELF header");
-        return fail(err, errlen, "not an ELF file");
-    }
+    if (elf_kind(elf) != ELF_K_ELF)
+        return not_elf(has_magic, fsize, err, errlen);
     ident = elf_getident(elf, &n);
     if (ident == NULL || n < EI_NIDENT)
         return fail(err, errlen, "truncated ELF header");
@@ -270,13 +279,12 @@ static int check_header(Elf *elf, int fd, uint64_t fsize, char *err,
     return 0;
 }
 
-static int read_notes(Elf *elf, int fd, uint64_t fsize,
-                      struct elfnote_info *info,
-                      char *err, size_t errlen)
+static int read_notes(Elf *elf, int has_magic, uint64_t fsize,
+                      struct elfnote_info *info, char *err, size_t errlen)
 {
     char why[200];
 
-    if (check_header(elf, fd, fsize, err, errlen))
+    if (check_header(elf, has_magic, fsize, err, errlen))
         return -1;
     if (read_sections(elf, fsize, info, err, errlen))
         return -1;
@@ -293,44 +301,63 @@ static int read_notes(Elf *elf, int fd, uint64_t fsize,
     return 0;
 }
 
+/* Runs read_notes() on ELF, which is ended here; clears INFO on failure. */
+static int finish(Elf *elf, int has_magic, uint64_t size,
+                  struct elfnote_info *info, char *err, size_t errlen)
+{
+    int rc;
+
+    if (elf == NULL) {
+        if (!has_magic || size < sizeof(Elf64_Ehdr))
+            return not_elf(has_magic, size, err, errlen);
+        return fail(err, errlen, "libelf: %s", elf_errmsg(-1));
+    }
+    rc = read_notes(elf, has_magic, size, info, err, errlen);
+    elf_end(elf);
+    if (rc != 0)
+        memset(info, 0, sizeof *info);
+    return rc;
+}
+
 int elfnote_read(const char *path, struct elfnote_info *info, char *err,
                  size_t errlen)
 {
     struct stat st;
-    Elf *elf;
-    int fd, rc;
+    char magic[SELFMAG];
+    int fd, rc, has_magic;
 
     memset(info, 0, sizeof *info);
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return fail(err, errlen, "libelf: %s", elf_errmsg(-1));
     /* O_NONBLOCK: a FIFO must be refused below, not wait for a writer. */
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return fail(err, errlen, "%s", strerror(errno));
-    if (fstat(fd, &st) != 0) {
+    if (fstat(fd, &st) != 0)
         rc = fail(err, errlen, "%s", strerror(errno));
-        goto out_fd;
-    }
-    if (S_ISDIR(st.st_mode)) {
+    else if (S_ISDIR(st.st_mode))
         rc = fail(err, errlen, "%s", strerror(EISDIR));
-        goto out_fd;
-    }
-    if (!S_ISREG(st.st_mode)) {
+    else if (!S_ISREG(st.st_mode))
         rc = fail(err, errlen, "not a regular file");
-        goto out_fd;
+    else {
+        has_magic = pread(fd, magic, SELFMAG, 0) == SELFMAG &&
+                    memcmp(magic, ELFMAG, SELFMAG) == 0;
+        rc = finish(elf_begin(fd, ELF_C_READ, NULL), has_magic,
+                    (uint64_t)st.st_size, info, err, errlen);
     }
-    if (elf_version(EV_CURRENT) == EV_NONE) {
-        rc = fail(err, errlen, "libelf: %s", elf_errmsg(-1));
-        goto out_fd;
-    }
-    elf = elf_begin(fd, ELF_C_READ, NULL);
-    if (elf == NULL) {
-        rc = fail(err, errlen, "libelf: %s", elf_errmsg(-1));
-        goto out_fd;
-    }
-    rc = read_notes(elf, fd, (uint64_t)st.st_size, info, err, errlen);
-    elf_end(elf);
-out_fd:
     close(fd);
-    if (rc != 0)
-        memset(info, 0, sizeof *info);
     return rc;
+}
+
+int elfnote_read_mem(const void *image, size_t size, struct elfnote_info *info,
+                     char *err, size_t errlen)
+{
+    int has_magic = size >= SELFMAG && memcmp(image, ELFMAG, SELFMAG) == 0;
+
+    memset(info, 0, sizeof *info);
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return fail(err, errlen, "libelf: %s", elf_errmsg(-1));
+    /* elf_memory() takes a char *, but only reads through it here. */
+    return finish(elf_memory((char *)image, size), has_magic, size, info,
+                  err, errlen);
 }

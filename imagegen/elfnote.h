@@ -36,4 +36,12 @@ struct elfnote_info {
 int elfnote_read(const char *path, struct elfnote_info *info, char *err,
                  size_t errlen);
 
+/*
+ * Same as elfnote_read(), on the SIZE bytes of an ELF file at IMAGE in
+ * memory (the fuzzer uses it); libelf reads IMAGE in place, so it must not
+ * change during the call.
+ */
+int elfnote_read_mem(const void *image, size_t size, struct elfnote_info *info,
+                     char *err, size_t errlen);
+
 #endif /* ELFNOTE_H_INCLUDED */

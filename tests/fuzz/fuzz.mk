@@ -8,7 +8,8 @@
 #
 #   $(eval $(call fuzz_target,NAME,SOURCES...[,EXTRA CFLAGS]))
 #
-# FUZZ_ARGS_NAME, if set, adds libFuzzer options for that target.
+# FUZZ_ARGS_NAME and FUZZ_LIBS_NAME, if set, add libFuzzer options and
+# link libraries for that target.
 # Crashes land in build/fuzz/NAME-crash-*; make each one a regression test.
 
 FUZZ_CC ?= clang
@@ -27,7 +28,7 @@ $(FUZZ_OUT)/fuzz-$(1): tests/fuzz/fuzz_$(1).c $(2) \
         $$(wildcard include/*.h $$(addsuffix *.h,$$(sort $$(dir $(2)))))
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC    $$@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(3) $$(filter %.c,$$^) -o $$@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(3) $$(filter %.c,$$^) $$(FUZZ_LIBS_$(1)) -o $$@
 
 .PHONY: fuzz-$(1)
 fuzz-$(1): $(FUZZ_OUT)/fuzz-$(1)
@@ -46,3 +47,9 @@ FUZZ_BINS :=
 # Room for manifests with all 63 devices, pretty-printed.
 FUZZ_ARGS_manifest := -max_len=8192
 $(eval $(call fuzz_target,manifest,imagegen/mft_json.c imagegen/mft_check.c,-Iimagegen))
+
+# The note reader runs on system libelf, which is not instrumented: what is
+# fuzzed is our own checks of what libelf hands back.
+FUZZ_ARGS_elfnote := -max_len=16384
+FUZZ_LIBS_elfnote := -lelf
+$(eval $(call fuzz_target,elfnote,imagegen/elfnote.c imagegen/mft_check.c imagegen/mft_json.c,-Iimagegen))

@@ -394,6 +394,17 @@ static void test_bad_header_entry_sizes(void **state)
     expect_error("bad ELF header: program header size 1");
 }
 
+static void test_bad_identification(void **state)
+{
+    (void)state;
+    build();
+    img[EI_CLASS] = 7;
+    expect_error("bad ELF identification (class, byte order or version)");
+    img[EI_CLASS] = ELFCLASS64;
+    img[EI_VERSION] = 2;
+    expect_error("bad ELF identification (class, byte order or version)");
+}
+
 static void test_elf32(void **state)
 {
     (void)state;
@@ -568,6 +579,32 @@ static void test_unpadded_last_descriptor(void **state)
     expect_notes();
 }
 
+static void test_read_from_memory(void **state)
+{
+    struct mft1 m = good_mft();
+
+    (void)state;
+    add_good_notes();
+    build();
+    assert_int_equal(elfnote_read_mem(img, img_len, &info, err, sizeof err),
+                     0);
+    assert_int_equal(info.has_abi, 1);
+    assert_int_equal(info.abi.target, ABI_TARGET_HVT);
+    assert_int_equal(info.has_mft, 1);
+    assert_memory_equal(&info.mft, &m, sizeof m);
+    /* The same checks as on files, with the same messages. */
+    assert_int_equal(elfnote_read_mem(img, 40, &info, err, sizeof err), -1);
+    assert_string_equal(err, "truncated ELF header");
+    assert_int_equal(info.has_abi, 0);
+    assert_int_equal(elfnote_read_mem(img, img_len - 1, &info, err,
+                                      sizeof err),
+                     -1);
+    assert_string_equal(err, "truncated ELF file: section headers end past "
+                             "the end of the file");
+    assert_int_equal(elfnote_read_mem("", 0, &info, err, sizeof err), -1);
+    assert_string_equal(err, "not an ELF file");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -590,6 +627,7 @@ int main(void)
         T(test_note_section_outside_file),
         T(test_note_segment_huge_offset),
         T(test_bad_header_entry_sizes),
+        T(test_bad_identification),
         T(test_elf32),
         T(test_big_endian),
         T(test_wrong_machine),
@@ -605,6 +643,7 @@ int main(void)
         T(test_unknown_target),
         T(test_bad_manifest),
         T(test_unpadded_last_descriptor),
+        T(test_read_from_memory),
     };
 #undef T
 
