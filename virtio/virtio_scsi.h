@@ -9,7 +9,7 @@
 #include "virtio_io.h"
 #include "virtio_pci.h"
 
-#define VSCSI_DISKS_MAX 16
+#define VSCSI_DISKS_MAX 63
 
 struct vscsi_host;
 

@@ -30,8 +30,9 @@ static char cmdline[CMDLINE_MAX];
 
 /*
  * QEMU -kernel, SYSLINUX mboot.c32 and GRUB's multiboot all pass the
- * kernel's own file name as the first word of the command line: drop it,
- * and the spaces after it, and keep the rest as given.
+ * kernel's own file name as the first word of the command line, joined to
+ * the arguments by one space: drop the name and that one space, and keep
+ * the rest exactly as given (it may start with spaces of its own).
  */
 static void copy_cmdline(const char *src)
 {
@@ -40,7 +41,7 @@ static void copy_cmdline(const char *src)
         p++;
     while (*p != '\0' && *p != ' ')
         p++;
-    while (*p == ' ')
+    if (*p == ' ')
         p++;
     size_t n = 0;
     while (n < CMDLINE_MAX - 1 && p[n] != '\0') {

@@ -1,0 +1,581 @@
+#!/usr/bin/env bats
+# virtio.bats: the self-test unikernels on the virtio target under QEMU,
+# each run with pure emulation (TCG) and, where /dev/kvm is usable, with
+# KVM, with the same expectations; the virtio-specific cases (legacy-only
+# and modern-only transports, virtio-blk and virtio-scsi, several devices,
+# devices the manifest does not use, ACPI power-off and the power button);
+# and solo5-virtio-run's refusals of bad input. Network tests run in a
+# namespace each test makes and deletes.
+
+bats_require_minimum_version 1.5.0
+load lib
+load tools/selftest
+
+RUN=$BIN/solo5-virtio-run
+
+setup() {
+    skip_unless_cmd qemu-system-x86_64 qemu-system-x86
+    [ -x "$RUN" ] || { echo "$RUN is not built (run make)" >&2; return 1; }
+    TARGET=virtio
+    UT_OPTS=()
+    UT_PID=
+    NS=
+    WORK=$BATS_TEST_TMPDIR
+    # Every self-test runs under emulation, and under KVM when usable.
+    # (SOLO5_TEST_HVS="qemu" narrows it, for quick runs while developing.)
+    HVS=(qemu)
+    if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+        HVS+=(kvm)
+    fi
+    if [ -n "${SOLO5_TEST_HVS:-}" ]; then
+        read -r -a HVS <<<"$SOLO5_TEST_HVS"
+    fi
+    # What the exit test of the runner decodes; lets expect_fault name it.
+    UT_HOST_FAULT='^solo5-virtio-run: '
+}
+
+teardown() {
+    if [ -n "${UT_PID:-}" ]; then
+        kill "$UT_PID" 2>/dev/null
+        wait "$UT_PID" 2>/dev/null
+    fi
+    netns_cleanup
+}
+
+# run_ut NAME [ARGS...]: NAME under solo5-virtio-run -H $HV with UT_OPTS.
+run_ut() {
+    local name=$1
+    shift
+    echo "# under -H $HV: $name $*" >&2
+    run timeout "${UT_TIMEOUT:-180}" "$RUN" -q -H "$HV" "${UT_OPTS[@]}" \
+        "$(ut "$name")" "$@"
+}
+
+# ---------------------------------------------------------------- start-up
+
+@test "hello: command line empty, joined by single spaces, long" {
+    local long
+    long=$(head -c 6000 /dev/zero | tr '\0' 'x')
+    for HV in "${HVS[@]}"; do
+        run_ut hello
+        expect_success
+        expect_line '^Hello, World$'
+        expect_cmdline ''
+        run_ut hello 'a  b' c '' d
+        expect_success
+        expect_cmdline 'a  b c  d'
+        run_ut hello -- --help "$long"
+        expect_success
+        expect_cmdline "--help $long"
+    done
+}
+
+@test "hello: a banner before and an exit line after; nothing on stderr" {
+    for HV in "${HVS[@]}"; do
+        run --separate-stderr timeout 180 "$RUN" -q -H "$HV" "$(ut hello)"
+        expect_success
+        [ "${lines[0]}" != "Hello, World" ] || { echo "no banner" >&2; false; }
+        expect_line '^Solo5: bindings .* target virtio'
+        [ "${lines[-1]}" = "Solo5: exit with status 0" ] ||
+            { echo "last line: ${lines[-1]}" >&2; false; }
+        [ -z "$stderr" ] || { echo "unexpected stderr: $stderr" >&2; false; }
+    done
+}
+
+@test "quiet: --solo5:quiet leaves only the unikernel's output" {
+    for HV in "${HVS[@]}"; do
+        run_ut quiet --solo5:quiet a b
+        expect_success
+        [ "$output" = "$(printf "quiet: cmdline='a b'\nSUCCESS")" ] ||
+            { echo "expected only the test's lines, got:" >&2; echo "$output" >&2; false; }
+        run_ut quiet --solo5:bogus
+        expect_no_verdict
+        [ "$status" -ne 0 ] && [ "$status" -lt 128 ]
+        expect_line 'bogus'
+    done
+}
+
+@test "exitcode: the exit status passes through the runner" {
+    local n
+    for HV in "${HVS[@]}"; do
+        for n in 0 1 42 126 128 200 255; do
+            # Emulation boots fast: try everything there, a sample under KVM.
+            [ "$HV" = kvm ] && [ "$n" != 0 ] && [ "$n" != 128 ] && [ "$n" != 255 ] && continue
+            run_ut exitcode --solo5:quiet exit "$n"
+            expect_status "$n"
+            expect_line "^exitcode: ending with status $n via"
+        done
+        run_ut exitcode --solo5:quiet return 7
+        expect_status 7
+    done
+}
+
+# ----------------------------------------------------------- memory, CPU
+
+@test "globals, fpu, tls, notls: the application's memory and CPU state" {
+    local t
+    for HV in "${HVS[@]}"; do
+        for t in globals fpu tls notls; do
+            run_ut "$t"
+            expect_success
+        done
+    done
+}
+
+@test "ssp: a smashed stack canary aborts" {
+    for HV in "${HVS[@]}"; do
+        run_ut ssp
+        expect_abort 'stack'
+        expect_line '^ssp: smashing the stack$'
+    done
+}
+
+@test "zeropage: NULL reads, writes and calls fault" {
+    local how
+    for HV in "${HVS[@]}"; do
+        for how in read write exec; do
+            run_ut zeropage "$how"
+            expect_abort 'page fault|#PF'
+            expect_line "^zeropage: .* address 0$"
+        done
+    done
+}
+
+@test "wnox: code is not writable; data, rodata, BSS, heap, stack not executable" {
+    local where
+    for HV in "${HVS[@]}"; do
+        run_ut wnox write-code
+        expect_fault
+        expect_line '^wnox: writing to code$'
+        for where in data rodata bss heap stack; do
+            run_ut wnox "exec-$where"
+            expect_fault
+            expect_line '^wnox: executing '
+        done
+    done
+}
+
+@test "exception: fatal exceptions abort, naming the trap" {
+    for HV in "${HVS[@]}"; do
+        run_ut exception ud
+        expect_abort 'invalid opcode|#UD'
+        run_ut exception de
+        expect_abort 'divide|#DE'
+        run_ut exception gp
+        expect_abort 'general protection|#GP'
+        run_ut exception bp
+        expect_abort 'breakpoint|#BP|general protection|#GP'
+    done
+}
+
+@test "abort: solo5_abort() gives status 255 and an ABORT line" {
+    for HV in "${HVS[@]}"; do
+        run_ut abort
+        expect_abort
+        expect_line '^abort: calling solo5_abort\(\)$'
+    done
+}
+
+@test "time: clocks, yield deadlines, wall clock near the host's" {
+    for HV in "${HVS[@]}"; do
+        # The host's time as the guest starts: firmware takes a while under KVM.
+        run_ut time "$(date +%s)"
+        expect_success
+    done
+}
+
+# ------------------------------------------------------------------ block
+
+# block_at FILE OFFSET LEN: LEN bytes of FILE from OFFSET, NULs removed.
+block_at() {
+    tail -c +"$(($2 + 1))" "$1" | head -c "$3" | tr -d '\0'
+}
+
+# check_block_markers FILE SECTOR: the block test's markers are in FILE.
+check_block_markers() {
+    local file=$1 bs=$2 size mid
+    size=$(stat -c %s "$file")
+    mid=$(( (size / bs / 2) * bs ))
+    [ "$(block_at "$file" 0 "$bs")" = "solo5 block test: first block" ] &&
+    [ "$(block_at "$file" "$mid" "$bs")" = "solo5 block test: middle block" ] &&
+    [ "$(block_at "$file" $((size - bs)) "$bs")" = "solo5 block test: last block" ] || {
+        echo "markers missing from $file" >&2
+        return 1
+    }
+}
+
+@test "block: virtio-blk, data in the backing file, read back on a second run" {
+    for HV in "${HVS[@]}"; do
+        rm -f "$WORK/disk"
+        truncate -s 8M "$WORK/disk"
+        UT_OPTS=(-d "$WORK/disk")
+        run_ut block
+        expect_success
+        expect_line '^block: capacity=8388608 block_size=512$'
+        check_block_markers "$WORK/disk" 512
+        run_ut block
+        expect_success
+        check_block_markers "$WORK/disk" 512
+        [ "$(stat -c %s "$WORK/disk")" -eq 8388608 ]
+    done
+}
+
+@test "block: virtio-scsi disks are block devices" {
+    for HV in "${HVS[@]}"; do
+        rm -f "$WORK/disk"
+        truncate -s 8M "$WORK/disk"
+        UT_OPTS=(-s scsi -d "$WORK/disk")
+        run_ut block
+        expect_success
+        expect_line '^block: capacity=8388608 block_size=512$'
+        expect_line "^Solo5: block 'storage': virtio-scsi .* target 0 lun 0"
+        check_block_markers "$WORK/disk" 512
+    done
+}
+
+@test "block: a device smaller than the largest I/O, on blk and scsi" {
+    local s
+    for HV in "${HVS[@]}"; do
+        for s in blk scsi; do
+            rm -f "$WORK/disk"
+            truncate -s 49152 "$WORK/disk"
+            UT_OPTS=(-s "$s" -d "$WORK/disk")
+            run_ut block
+            expect_success
+            check_block_markers "$WORK/disk" 512
+        done
+    done
+}
+
+@test "transports: legacy-only and modern-only virtio-blk devices both work" {
+    local mode
+    for HV in "${HVS[@]}"; do
+        for mode in legacy modern; do
+            local other=modern
+            [ "$mode" = modern ] && other=legacy
+            rm -f "$WORK/disk"
+            truncate -s 1M "$WORK/disk"
+            UT_OPTS=(-d "$WORK/disk")
+            SOLO5_VIRTIO_QEMU_ARGS="-global virtio-blk-pci.disable-$other=on -global virtio-blk-pci.disable-$mode=off" \
+                run_ut block
+            expect_success
+            expect_line "^Solo5: block 'storage': virtio-blk .* \\($mode\\)"
+            check_block_markers "$WORK/disk" 512
+        done
+    done
+}
+
+@test "devices: a device the manifest does not use is reported and left alone" {
+    for HV in "${HVS[@]}"; do
+        truncate -s 1M "$WORK/unused"
+        UT_OPTS=(-d "$WORK/unused")
+        # An unconnected NIC too: reported, never sent anything.
+        SOLO5_VIRTIO_QEMU_ARGS="-device virtio-net-pci" run_ut hello
+        expect_success
+        expect_line '^Solo5: virtio: virtio-blk .* not used by the manifest$'
+        expect_line '^Solo5: virtio: virtio-net .* not used by the manifest$'
+        [ -z "$(tr -d '\0' <"$WORK/unused")" ] || { echo "unused disk was written" >&2; false; }
+    done
+}
+
+@test "devices: a manifest entry without a device aborts before the application" {
+    for HV in "${HVS[@]}"; do
+        run_ut block
+        expect_abort 'without a device'
+        expect_line "manifest entry 'storage' \\(BLOCK_BASIC\\) has no"
+        no_line '^block: '
+    done
+}
+
+# --------------------------------------------------------------- network
+
+# in_ns CMD...: runs CMD inside the test's namespace.
+in_ns() {
+    ip netns exec "$NS" "$@"
+}
+
+# start_ut NAME [ARGS...]: NAME in the namespace in the background, output
+# in $WORK/out; returns once it says "net: ready".
+start_ut() {
+    local name=$1 i
+    shift
+    echo "# under -H $HV: $name $*" >&2
+    in_ns timeout "${UT_TIMEOUT:-600}" "$RUN" -q -H "$HV" "${UT_OPTS[@]}" \
+        "$(ut "$name")" "$@" >"$WORK/out" 2>&1 &
+    UT_PID=$!
+    for i in $(seq 1 600); do
+        grep -q '^net: ready$' "$WORK/out" && return 0
+        kill -0 "$UT_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "the unikernel did not get ready:" >&2
+    cat "$WORK/out" >&2
+    return 1
+}
+
+# finish_ut: waits up to 30 s for the background unikernel to end, then
+# stops it; sets $status and $output.
+finish_ut() {
+    local i st=0
+    for i in $(seq 1 300); do
+        kill -0 "$UT_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$UT_PID" 2>/dev/null && echo "still running after 30 s; stopped" >&2
+    wait "$UT_PID" || st=$?
+    UT_PID=
+    status=$st
+    output=$(cat "$WORK/out")
+    mapfile -t lines <<<"$output"
+}
+
+# ping_ok ADDR [PING OPTIONS...]: every echo from the namespace is answered.
+ping_ok() {
+    local addr=$1 out
+    shift
+    out=$(in_ns timeout "${PING_TIMEOUT:-120}" ping "$@" "$addr" 2>&1)
+    grep -q ', 0% packet loss' <<<"$out" ||
+        { echo "ping $* $addr lost packets or failed:" >&2; echo "$out" >&2; return 1; }
+}
+
+net_setup() {
+    [ -c /dev/net/tun ] || skip "no /dev/net/tun"
+    skip_unless_cmd ping iputils-ping
+    netns_create
+}
+
+@test "net: answers ARP and ICMP echo, and a ping flood loses nothing" {
+    net_setup
+    netns_tap tap0 10.0.0.1/24
+    UT_OPTS=(-n tap0)
+    for HV in "${HVS[@]}"; do
+        start_ut net limit=10004
+        ping_ok 10.0.0.2 -c 4 -i 0.2 -W 5
+        PING_TIMEOUT=300 ping_ok 10.0.0.2 -f -c 10000 -q
+        finish_ut
+        expect_success
+        expect_line '^net: service0 handle=0 mac=02:.* mtu=1500 ip=10\.0\.0\.2$'
+        expect_line '^net: answered 10004 echo requests$'
+    done
+}
+
+@test "net: MTU 9000 from the device's MTU feature carries large frames" {
+    net_setup
+    netns_tap tap0 10.0.0.1/24 9000
+    UT_OPTS=(-n tap0:9000)
+    for HV in "${HVS[@]}"; do
+        start_ut net limit=3 mtu=9000
+        ping_ok 10.0.0.2 -c 3 -i 0.2 -W 5 -s 8972 -M do
+        finish_ut
+        expect_success
+        expect_line '^net: service0 .* mtu=9000 '
+    done
+}
+
+@test "net: legacy-only and modern-only virtio-net devices both work" {
+    net_setup
+    netns_tap tap0 10.0.0.1/24
+    UT_OPTS=(-n tap0)
+    local mode other
+    for HV in "${HVS[@]}"; do
+        for mode in legacy modern; do
+            other=modern
+            [ "$mode" = modern ] && other=legacy
+            SOLO5_VIRTIO_QEMU_ARGS="-global virtio-net-pci.disable-$other=on -global virtio-net-pci.disable-$mode=off" \
+                start_ut net limit=3
+            grep -q "^Solo5: net 'service0': virtio-net .* ($mode)" "$WORK/out" ||
+                { cat "$WORK/out" >&2; false; }
+            ping_ok 10.0.0.2 -c 3 -i 0.2 -W 5
+            finish_ut
+            expect_success
+        done
+    done
+}
+
+@test "net2: two NICs at once, each answering on its own subnet" {
+    net_setup
+    netns_tap tap0 10.0.0.1/24
+    netns_tap tap1 10.1.0.1/24
+    UT_OPTS=(-n tap0 -n tap1)
+    for HV in "${HVS[@]}"; do
+        start_ut net2 service0=10.0.0.2 service1=10.1.0.2 limit=2006
+        ping_ok 10.0.0.2 -c 3 -i 0.2 -W 5
+        ping_ok 10.1.0.2 -c 3 -i 0.2 -W 5
+        local p0 p1 st=0
+        PING_TIMEOUT=300 ping_ok 10.0.0.2 -f -c 1000 -q & p0=$!
+        PING_TIMEOUT=300 ping_ok 10.1.0.2 -f -c 1000 -q & p1=$!
+        wait "$p0" || st=1
+        wait "$p1" || st=1
+        [ "$st" -eq 0 ]
+        finish_ut
+        expect_success
+        expect_line '^net: answered 2006 echo requests$'
+    done
+}
+
+@test "acquire: two disks and a NIC, bound in manifest order by type" {
+    net_setup
+    netns_tap tap0 10.0.0.1/24
+    truncate -s 64K "$WORK/d0" "$WORK/d1"
+    UT_OPTS=(-d "$WORK/d0" -n tap0 -d "$WORK/d1")
+    for HV in "${HVS[@]}"; do
+        run in_ns timeout 180 "$RUN" -q -H "$HV" "${UT_OPTS[@]}" "$(ut acquire)"
+        expect_success
+        # Both disks bound, the first one in PCI order to the first entry.
+        local b0 b1
+        b0=$(sed -n "s/^Solo5: block 'disk0': virtio-blk \\([0-9a-f:.]*\\) .*/\\1/p" <<<"$output")
+        b1=$(sed -n "s/^Solo5: block 'disk1': virtio-blk \\([0-9a-f:.]*\\) .*/\\1/p" <<<"$output")
+        [ -n "$b0" ] && [ -n "$b1" ] && [[ $b0 < $b1 ]] ||
+            { echo "disk0 at '$b0', disk1 at '$b1'" >&2; echo "$output" >&2; false; }
+    done
+}
+
+@test "maxdevices: 62 SCSI disks and a NIC at once" {
+    net_setup
+    netns_tap tap0 10.0.0.1/24
+    local k opts=()
+    for k in $(seq 0 61); do
+        truncate -s $(( (k + 1) * 4096 )) "$WORK/disk$k"
+        opts+=(-d "$WORK/disk$k")
+    done
+    UT_OPTS=(-s scsi "${opts[@]}" -n tap0)
+    for HV in "${HVS[@]}"; do
+        run in_ns timeout 300 "$RUN" -q -H "$HV" "${UT_OPTS[@]}" "$(ut maxdevices)"
+        expect_success
+        for k in $(seq 0 61); do
+            [ "$(head -c 64 "$WORK/disk$k" | tr -d '\0')" = "maxdevices disk$k" ] ||
+                { echo "disk$k does not hold its marker" >&2; false; }
+        done
+    done
+}
+
+# ------------------------------------------------------------ power-off
+
+@test "power-off: without the debug-exit device, ACPI S5 ends QEMU" {
+    for HV in "${HVS[@]}"; do
+        local accel="-M pc,accel=tcg -cpu max"
+        [ "$HV" = kvm ] && accel="-M pc,accel=kvm -cpu host,-arch-capabilities"
+        # shellcheck disable=SC2086 # accel is a list of words
+        run timeout 180 qemu-system-x86_64 -nodefaults -no-user-config -display none \
+            -monitor none -serial stdio -m 256 $accel -kernel "$(ut exitcode)" \
+            -append "exit 3"
+        # QEMU ends by itself (status 0): the guest powered the machine off.
+        expect_status 0
+        expect_line '^exitcode: ending with status 3 via'
+        expect_line '^Solo5: exit with status 3$'
+    done
+}
+
+@test "power button: an idle unikernel powers off when it is pressed" {
+    skip_unless_cmd python3
+    local sock=$WORK/mon i
+    for HV in "${HVS[@]}"; do
+        rm -f "$sock"
+        SOLO5_VIRTIO_QEMU_ARGS="-monitor unix:$sock,server=on,wait=off" \
+            timeout 180 "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 &
+        UT_PID=$!
+        for i in $(seq 1 600); do
+            grep -q '^idle: waiting$' "$WORK/out" && break
+            sleep 0.1
+        done
+        grep -q '^idle: waiting$' "$WORK/out" || { cat "$WORK/out" >&2; false; }
+        python3 - "$sock" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"system_powerdown\n")
+# Stay until the monitor has taken the command (its next prompt).
+got = b""
+while got.count(b"(qemu)") < 2:
+    d = s.recv(4096)
+    if not d:
+        break
+    got += d
+s.close()
+PY
+        # Well before the 120 s the guest would sleep.
+        for i in $(seq 1 300); do
+            kill -0 "$UT_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        local st=0
+        kill -0 "$UT_PID" 2>/dev/null && { kill "$UT_PID"; echo "still running" >&2; }
+        wait "$UT_PID" || st=$?
+        UT_PID=
+        output=$(cat "$WORK/out")
+        status=$st
+        expect_status 0
+        expect_line '^Solo5: power button pressed, powering off$'
+        no_line 'deadline reached'
+    done
+}
+
+@test "signals: SIGTERM and ^C (SIGINT) stop the runner and QEMU" {
+    local sig want
+    for HV in "${HVS[@]}"; do
+        for sig in TERM INT; do
+            want=143
+            [ "$sig" = INT ] && want=130
+            # Job control, so the background runner does not ignore SIGINT.
+            set -m
+            "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 &
+            UT_PID=$!
+            set +m
+            for i in $(seq 1 600); do
+                grep -q '^idle: waiting$' "$WORK/out" && break
+                sleep 0.1
+            done
+            kill -"$sig" "$UT_PID"
+            local st=0
+            wait "$UT_PID" || st=$?
+            UT_PID=
+            [ "$st" -eq "$want" ] || { echo "SIG$sig: status $st, want $want" >&2; cat "$WORK/out" >&2; false; }
+            ! pgrep -f "qemu-system-x86_64 .*$(ut virtio-idle)" >/dev/null ||
+                { echo "QEMU still running after SIG$sig" >&2; false; }
+        done
+    done
+}
+
+# ------------------------------------------------------- runner refusals
+
+# refused ARGS...: the runner refuses ARGS with one error line, status 1,
+# and starts no QEMU (no console output).
+refused() {
+    run --separate-stderr "$RUN" "$@"
+    expect_status 1
+    [ -z "$output" ] || { echo "something ran: $output" >&2; return 1; }
+    [ "${#stderr_lines[@]}" -eq 1 ] && [[ ${stderr_lines[0]} == "solo5-virtio-run: error: "* ]] ||
+        { echo "expected one error line, got: $stderr" >&2; return 1; }
+}
+
+@test "runner: bad input gets one error line and status 1 before QEMU starts" {
+    refused "$WORK/missing.virtio"
+    refused
+    refused -Z "$(ut hello)"
+    refused -m
+    refused -m 0 "$(ut hello)"
+    refused -m lots "$(ut hello)"
+    refused -H xen "$(ut hello)"
+    refused -s nvme "$(ut hello)"
+    refused -d "$WORK/missing.img" "$(ut hello)"
+    refused -n solo5nosuchtap0 "$(ut hello)"
+    refused -n lo "$(ut hello)"
+    refused -n tap0:99999 "$(ut hello)"
+    # Not a unikernel, and a unikernel for another target.
+    echo 'not an ELF' >"$WORK/junk"
+    refused "$WORK/junk"
+    [ -f "$(TARGET=hvt ut hello)" ] || skip "hello.hvt not built"
+    refused "$(TARGET=hvt ut hello)"
+    expect_stderr_hvt
+}
+
+expect_stderr_hvt() {
+    [[ ${stderr_lines[0]} == *"'hvt'"*"'virtio'"* ]] ||
+        { echo "the error should name both targets: ${stderr_lines[0]}" >&2; return 1; }
+}
+
+@test "runner: -h prints the usage" {
+    run "$RUN" -h
+    expect_status 0
+    expect_line '^usage: solo5-virtio-run '
+}
