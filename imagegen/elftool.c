@@ -33,7 +33,7 @@ static const char usage_text[] =
     "  --version  print the version and exit\n";
 
 __attribute__((format(printf, 1, 2)))
-static int error(const char *fmt, ...)
+static int fail(const char *fmt, ...)
 {
     va_list ap;
 
@@ -49,7 +49,7 @@ static int error(const char *fmt, ...)
 static int finish_stdout(void)
 {
     if (fflush(stdout) != 0 || ferror(stdout))
-        return error("stdout: %s", strerror(errno));
+        return fail("stdout: %s", strerror(errno));
     return 0;
 }
 
@@ -66,16 +66,16 @@ static ssize_t read_manifest(const char *path, char *buf, size_t max)
 
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        error("%s: %s", path, strerror(errno));
+        fail("%s: %s", path, strerror(errno));
         return -1;
     }
     if (fstat(fd, &st) != 0) {
-        error("%s: %s", path, strerror(errno));
+        fail("%s: %s", path, strerror(errno));
         close(fd);
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {
-        error("%s: %s", path, strerror(EISDIR));
+        fail("%s: %s", path, strerror(EISDIR));
         close(fd);
         return -1;
     }
@@ -85,7 +85,7 @@ static ssize_t read_manifest(const char *path, char *buf, size_t max)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            error("%s: %s", path, strerror(errno));
+            fail("%s: %s", path, strerror(errno));
             close(fd);
             return -1;
         }
@@ -137,13 +137,13 @@ static int write_output(const char *out, const struct mft1 *m)
     mode_t mask;
 
     if (tmp == NULL)
-        return error("%s: out of memory", out);
+        return fail("%s: out of memory", out);
     snprintf(tmp, tlen, "%s.tmpXXXXXX", out);
     fd = mkstemp(tmp);
     if (fd < 0) {
         saved = errno;
         free(tmp);
-        return error("%s: %s", out, strerror(saved));
+        return fail("%s: %s", out, strerror(saved));
     }
     /* mkstemp() makes the file 0600; give it the mode open() would. */
     mask = umask(0);
@@ -173,7 +173,7 @@ static int write_output(const char *out, const struct mft1 *m)
 fail:
     unlink(tmp);
     free(tmp);
-    return error("%s: %s", out, strerror(saved));
+    return fail("%s: %s", out, strerror(saved));
 }
 
 static int cmd_gen_manifest(const char *in, const char *out)
@@ -187,7 +187,7 @@ static int cmd_gen_manifest(const char *in, const char *out)
     if (len < 0)
         return 1;
     if (mft_json_parse(buf, (size_t)len, &m, &jerr) != 0)
-        return error("%s:%u:%u: %s", in, jerr.line, jerr.column,
+        return fail("%s:%u:%u: %s", in, jerr.line, jerr.column,
                      jerr.reason);
     return write_output(out, &m);
 }
@@ -198,9 +198,9 @@ static int read_unikernel(const char *path, struct elfnote_info *info)
     char why[256];
 
     if (elfnote_read(path, info, why, sizeof why) != 0)
-        return error("%s: %s", path, why);
+        return fail("%s: %s", path, why);
     if (!info->has_abi && !info->has_mft)
-        return error("%s: no Solo5 notes (not a Solo5 unikernel)", path);
+        return fail("%s: no Solo5 notes (not a Solo5 unikernel)", path);
     return 0;
 }
 
@@ -213,11 +213,11 @@ static int cmd_query_manifest(const char *path)
     if (read_unikernel(path, &info))
         return 1;
     if (!info.has_mft)
-        return error("%s: no Solo5 manifest note", path);
+        return fail("%s: no Solo5 manifest note", path);
     n = mft_json_format(&info.mft, json, sizeof json);
     /* 63 entries of at most ~110 bytes each fit; never print a cut one. */
     if (n >= sizeof json)
-        return error("%s: manifest too large to print", path);
+        return fail("%s: manifest too large to print", path);
     fputs(json, stdout);
     return finish_stdout();
 }
@@ -230,7 +230,7 @@ static int cmd_query_abi(const char *path)
     if (read_unikernel(path, &info))
         return 1;
     if (!info.has_abi)
-        return error("%s: no Solo5 ABI note", path);
+        return fail("%s: no Solo5 ABI note", path);
     /* elfnote_read() admits only these two. */
     target = info.abi.target == ABI_TARGET_HVT ? "hvt" : "virtio";
     printf("{\n    \"target\": \"%s\",\n    \"version\": %u\n}\n", target,
@@ -250,7 +250,7 @@ static int check_args(const char *command, int have, int want,
 {
     if (have == want)
         return 0;
-    return error("%s takes %s; see " TOOL " --help", command, args);
+    return fail("%s takes %s; see " TOOL " --help", command, args);
 }
 
 int main(int argc, char **argv)
@@ -283,6 +283,6 @@ int main(int argc, char **argv)
             return 1;
         return cmd_query_abi(argv[2]);
     }
-    error("unknown command '%s'", cmd);
+    fail("unknown command '%s'", cmd);
     return usage_error();
 }

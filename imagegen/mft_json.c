@@ -1,13 +1,13 @@
 /* mft_json.c: the JSON form of the manifest: strict parser and writer. */
 
 /*
- * The parser reads the manifest schema directly (recursive descent over a
- * fixed, three-level grammar) instead of building a generic JSON tree: it
- * never recurses on input, allocates nothing, and stops at the first
- * problem in reading order with the position of the offending token.
- * Anything the schema does not expect (an unknown key, a value of another
- * type, a list where an object belongs) is rejected where it starts, so
- * nesting deeper than the schema never gets parsed at all.
+ * The parser reads the manifest schema directly (descent over a fixed,
+ * three-level grammar) instead of building a generic JSON tree: its call
+ * depth never depends on the input, it allocates nothing, and it stops at
+ * the first problem in reading order with the position of the offending
+ * token. Anything the schema does not expect (an unknown key, a value of
+ * another type, a list where an object belongs) is rejected where it
+ * starts, so nesting deeper than the schema never gets parsed at all.
  */
 
 #include <stdarg.h>
@@ -495,19 +495,16 @@ static const char *describe_value(const struct parser *p,
 /* ---- Objects ---- */
 
 /*
- * Called for each member of an object with the key (token KT, decoded K);
- * reads the value itself. CTX is the handler's own state.
- */
-typedef int member_fn(struct parser *p, const struct token *kt,
-                      const struct str *k, void *ctx);
-
-/*
  * Parses the members of an object whose '{' was just read, up to and
  * including its '}', whose token is stored in RBRACE (missing keys are
- * reported there).
+ * reported there). For each member, MEMBER gets the key (token KT, decoded
+ * K) and CTX, and reads the value itself.
  */
-static int parse_members(struct parser *p, member_fn *fn, void *ctx,
-                         struct token *rbrace)
+static int parse_members(struct parser *p,
+                         int (*member)(struct parser *p,
+                                       const struct token *kt,
+                                       const struct str *k, void *ctx),
+                         void *ctx, struct token *rbrace)
 {
     struct token t;
     int after_comma = 0;
@@ -535,7 +532,7 @@ static int parse_members(struct parser *p, member_fn *fn, void *ctx,
         if (t.kind != TOK_COLON)
             return fail_at(p, t.off, "expected ':' after key, found %s",
                            describe(t.kind));
-        if (fn(p, &kt, &k, ctx))
+        if (member(p, &kt, &k, ctx))
             return -1;
         if (next_token(p, &t))
             return -1;

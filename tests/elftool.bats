@@ -231,6 +231,17 @@ patch_bytes() {
     [ "$output" = "$(cat "$GOLDEN/good/empty-devices.out")" ]
 }
 
+@test "query-*: a failed write to stdout is an error" {
+    local d=$BATS_TEST_TMPDIR
+    host_uk "$d/uk" "$GOLDEN/good/two-devices.json" hvt
+    run --separate-stderr sh -c '"$1" query-manifest "$2" >/dev/full' sh "$ET" "$d/uk"
+    expect_status 1
+    [ "$stderr" = "solo5-elftool: error: stdout: No space left on device" ]
+    run --separate-stderr sh -c '"$1" query-abi "$2" >/dev/full' sh "$ET" "$d/uk"
+    expect_status 1
+    [ "$stderr" = "solo5-elftool: error: stdout: No space left on device" ]
+}
+
 @test "query-*: files that are not Solo5 unikernels" {
     local d=$BATS_TEST_TMPDIR
     run --separate-stderr "$ET" query-abi "$d/missing"
