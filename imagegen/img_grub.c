@@ -43,7 +43,7 @@ static void words(FILE *f, const char *s)
     }
 }
 
-static char *make_config(const struct img_options *opt, size_t *len)
+static char *make_config(const struct img_options *opt, int efi, size_t *len)
 {
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
@@ -55,10 +55,18 @@ static char *make_config(const struct img_options *opt, size_t *len)
      * comes from the prefix given to grub-mkimage.
      */
     fputs("serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1\n"
-          "terminal_input serial console\n"
-          "terminal_output serial console\n"
-          "multiboot /kernel /kernel",
+          "terminfo serial dumb\n",
           f);
+    /*
+     * UEFI firmware mirrors its console to the serial port itself: GRUB
+     * writing to both would print every character twice. "dumb" keeps
+     * cursor-control sequences out of the unikernel's console log.
+     */
+    fputs(efi ? "terminal_input serial\nterminal_output serial\n"
+              : "terminal_input serial console\n"
+                "terminal_output serial console\n",
+          f);
+    fputs("multiboot /kernel /kernel", f);
     /*
      * GRUB leaves the file name out of the Multiboot command line; naming
      * it again as the first argument makes every loader here start the
@@ -76,17 +84,35 @@ static char *make_config(const struct img_options *opt, size_t *len)
     return buf;
 }
 
-static int mkimage(const char *format, const char *dir, const char *pkg,
-                   const char *prefix, int cfgfd, unsigned char **out,
-                   size_t *outlen, char *err, size_t errlen)
+static int mkimage(const struct img_options *opt, const char *format,
+                   const char *dir, const char *pkg, const char *prefix,
+                   unsigned char **out, size_t *outlen, char *err,
+                   size_t errlen)
 {
     if (access(dir, R_OK | X_OK) != 0)
         return img_err(err, errlen, "%s: %s (install the Debian package %s)",
                        dir, strerror(errno), pkg);
-    /* grub-mkimage syncs its output, which a pipe refuses: an anonymous file. */
+    size_t cfglen;
+    char *cfg = make_config(opt, strcmp(format, "i386-pc") != 0, &cfglen);
+    if (!cfg)
+        return img_err(err, errlen, "out of memory");
+    /*
+     * grub-mkimage reads its configuration by name and syncs its output,
+     * which a pipe refuses: anonymous files for both, named via /proc.
+     */
+    int cfgfd = memfd_create("grub.cfg", 0);
     int outfd = memfd_create("core.img", 0);
-    if (outfd < 0)
-        return img_err(err, errlen, "memfd_create: %s", strerror(errno));
+    if (cfgfd < 0 || outfd < 0 ||
+        write(cfgfd, cfg, cfglen) != (ssize_t)cfglen) {
+        int e = errno;
+        free(cfg);
+        if (cfgfd >= 0)
+            close(cfgfd);
+        if (outfd >= 0)
+            close(outfd);
+        return img_err(err, errlen, "anonymous file: %s", strerror(e));
+    }
+    free(cfg);
     char cfgpath[64], outpath[64];
     snprintf(cfgpath, sizeof(cfgpath), "/proc/self/fd/%d", cfgfd);
     snprintf(outpath, sizeof(outpath), "/proc/self/fd/%d", outfd);
@@ -108,6 +134,7 @@ static int mkimage(const char *format, const char *dir, const char *pkg,
     if (rc == 0 && pread(outfd, buf, (size_t)len, 0) != len)
         rc = img_err(err, errlen, "grub-mkimage output: %s", strerror(errno));
     close(outfd);
+    close(cfgfd);
     if (rc) {
         free(buf);
         return -1;
@@ -124,20 +151,7 @@ int img_grub_prepare(const struct img_options *opt, struct img_plan *p,
     if (access(GRUB_MKIMAGE, X_OK) != 0)
         return img_err(err, errlen, "%s: %s (install the Debian package "
                        "grub-common)", GRUB_MKIMAGE, strerror(errno));
-    size_t cfglen;
-    char *cfg = make_config(opt, &cfglen);
-    if (!cfg)
-        return img_err(err, errlen, "out of memory");
-    /* grub-mkimage reads the configuration by name: an anonymous file's. */
-    int cfgfd = memfd_create("grub.cfg", 0);
-    if (cfgfd < 0) {
-        free(cfg);
-        return img_err(err, errlen, "memfd_create: %s", strerror(errno));
-    }
     int rc = 0;
-    if (write(cfgfd, cfg, cfglen) != (ssize_t)cfglen)
-        rc = img_err(err, errlen, "memfd write: %s", strerror(errno));
-    free(cfg);
     if (rc == 0 && opt->firmware != IMG_FW_UEFI) {
         unsigned char *boot;
         size_t bootlen;
@@ -156,23 +170,22 @@ int img_grub_prepare(const struct img_options *opt, struct img_plan *p,
             free(boot);
         }
         if (rc == 0)
-            rc = mkimage("i386-pc", GRUB_PC_DIR, "grub-pc-bin",
+            rc = mkimage(opt, "i386-pc", GRUB_PC_DIR, "grub-pc-bin",
                          opt->firmware == IMG_FW_BIOS ? "(,msdos1)/"
                                                       : "(,gpt1)/",
-                         cfgfd, &p->core, &p->core_size, err, errlen);
+                         &p->core, &p->core_size, err, errlen);
         if (rc == 0 && p->core_size < 2 * IMG_SECTOR)
             rc = img_err(err, errlen, "grub-mkimage: core image too small");
     }
     if (rc == 0 && opt->firmware != IMG_FW_BIOS) {
         unsigned char *efi;
         size_t efilen;
-        rc = mkimage("x86_64-efi", GRUB_EFI_DIR, "grub-efi-amd64-bin",
-                     "/EFI/BOOT", cfgfd, &efi, &efilen, err, errlen);
+        rc = mkimage(opt, "x86_64-efi", GRUB_EFI_DIR, "grub-efi-amd64-bin",
+                     "/EFI/BOOT", &efi, &efilen, err, errlen);
         if (rc == 0)
             rc = img_plan_add_file(p, "EFI/BOOT/BOOTX64.EFI", efi, efilen,
                                    err, errlen);
     }
-    close(cfgfd);
     return rc;
 }
 

@@ -63,7 +63,7 @@ boot() {
         -device scsi-hd,drive=d0,bus=scsi0.0) ;;
     esac
     [ "$exitdev" = nodebugexit ] || q+=(-device isa-debug-exit)
-    run timeout 300 "${q[@]}"
+    run timeout "${BOOT_TIMEOUT:-120}" "${q[@]}"
     output=$(tr -d '\r' <<<"$output")
 }
 
@@ -462,18 +462,36 @@ SEEN='/kernel hello with space it'"'"'s x,y \$root q"\\z'
 }
 
 # The real virtio unikernel, once the virtio target builds it.
-@test "boot: hello.virtio from a hybrid image on SeaBIOS and OVMF" {
-    local hello=$TB/hello/hello.virtio
-    [ -f "$hello" ] || skip "$hello not built yet (virtio target)"
-    mk -f raw "$WORK/h.img" "$hello" one 'two three'
+hello_image() {
+    HELLO=$TB/hello/hello.virtio
+    [ -f "$HELLO" ] || skip "$HELLO not built yet (virtio target)"
+    mk "$WORK/h.img" "$HELLO" one 'two three'
     expect_status 0
-    for fw in bios uefi; do
-        boot $fw virtio-scsi "$WORK/h.img"
-        expect_line '^SUCCESS$'
-        expect_line "one two three"
-        expect_status 1
-        boot $fw virtio-scsi "$WORK/h.img" raw nodebugexit
-        expect_line '^SUCCESS$'
-        expect_status 0
-    done
+}
+
+# expect_hello STATUS: hello's success line, its arguments, QEMU's STATUS.
+expect_hello() {
+    expect_line '^SUCCESS$' && expect_line "one two three" && expect_status "$1"
+}
+
+@test "boot: hello.virtio on SeaBIOS (virtio-scsi): debug-exit, then ACPI power-off" {
+    hello_image
+    boot bios virtio-scsi "$WORK/h.img"
+    expect_hello 1
+    boot bios virtio-scsi "$WORK/h.img" raw nodebugexit
+    expect_hello 0
+}
+
+@test "boot: hello.virtio on OVMF (virtio-scsi) with debug-exit" {
+    hello_image
+    boot uefi virtio-scsi "$WORK/h.img"
+    expect_hello 1
+}
+
+@test "boot: hello.virtio on OVMF without debug-exit powers off by ACPI" {
+    hello_image
+    # Multiboot v1 passes no ACPI pointer and OVMF keeps the RSDP out of
+    # the BIOS area: the binding must find it elsewhere (see docs/imagegen.md).
+    boot uefi virtio-scsi "$WORK/h.img" raw nodebugexit
+    expect_hello 0
 }
