@@ -120,6 +120,15 @@ static void tx_reap(struct vnet *n)
         n->tx_inflight--;
 }
 
+void vnet_flush(struct vnet *n, bool (*give_up)(void *arg), void *arg)
+{
+    tx_reap(n);
+    while (n->tx_inflight > 0 && !give_up(arg)) {
+        vplat_pause();
+        tx_reap(n);
+    }
+}
+
 enum vio_result vnet_write(struct vnet *n, const uint8_t *buf, size_t len)
 {
     if (buf == NULL || len > n->mtu + VNET_ETH_HLEN)

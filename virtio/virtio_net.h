@@ -43,6 +43,13 @@ enum vio_result vnet_write(struct vnet *n, const uint8_t *buf, size_t len);
 enum vio_result vnet_read(struct vnet *n, uint8_t *buf, size_t size,
                           size_t *len);
 
+/*
+ * Waits until the device has taken every queued frame, or until
+ * GIVE_UP(ARG) returns true. Before the machine goes away, so that a
+ * reply just queued is not lost.
+ */
+void vnet_flush(struct vnet *n, bool (*give_up)(void *arg), void *arg);
+
 /* True if a received frame is waiting. Safe at interrupt level. */
 static inline bool vnet_rx_pending(const struct vnet *n)
 {

@@ -36,6 +36,10 @@ _start32:
     cld
     movl %ebx, %edi                 /* Multiboot info: first C argument */
     movl %eax, %esi                 /* magic: second C argument */
+    /* When the guest started, for boot-time measurements. */
+    rdtsc
+    movl %eax, virtio_boot_tsc
+    movl %edx, virtio_boot_tsc + 4
 
     movl $virtio_boot_pml4, %eax
     movl %eax, %cr3
@@ -97,6 +101,12 @@ start64:
  * recognises this exact address, performs OP, stores the result in RAX and
  * resumes after the ud2.
  */
+    .data
+    .align 8
+    .globl virtio_boot_tsc
+virtio_boot_tsc:
+    .quad 0
+
     .text
     .globl virtio_cpl0_call
     .globl virtio_cpl0_call_insn

@@ -249,6 +249,21 @@ void devices_bind(void)
     }
 }
 
+static bool past(void *deadline)
+{
+    return clock_now() >= *(uint64_t *)deadline;
+}
+
+void devices_flush(void)
+{
+    /* At most 100 ms in all: an exit must not hang on a stuck device. */
+    uint64_t deadline = clock_now() + 100000000ULL;
+    for (unsigned h = 0; h < MFT_MAX_ENTRIES; h++) {
+        if (net_of[h] != NULL)
+            vnet_flush(net_of[h], past, &deadline);
+    }
+}
+
 bool devices_input_pending(solo5_handle_set_t handles)
 {
     for (unsigned h = 0; h < MFT_MAX_ENTRIES; h++) {

@@ -8,6 +8,7 @@
 void platform_exit(int status, void *core)
 {
     (void)core;
+    devices_flush();
     serial_exit_status(status & 0xff);
     io_outb(DEBUG_EXIT_PORT, (uint8_t)status);
     acpi_poweroff();

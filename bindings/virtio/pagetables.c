@@ -29,7 +29,7 @@ static unsigned n_mmio;
 
 bool pt_mmio_reserve(uint64_t pa, uint64_t len)
 {
-    if (len == 0 || pa + len < pa || pa + len > (1ULL << 46))
+    if (len == 0 || pa + len < pa || pa + len > (1ULL << 47))
         return false;
     uint64_t s = pa & ~(uint64_t)(LARGE_PAGE_SIZE - 1);
     uint64_t e = (pa + len + LARGE_PAGE_SIZE - 1) &

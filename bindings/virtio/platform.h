@@ -128,6 +128,7 @@ void devices_probe(void);  /* before the page tables are built */
 void devices_bind(void);   /* after; aborts if an entry has no device */
 bool devices_input_pending(solo5_handle_set_t handles); /* also at CPL0 */
 bool devices_need_polling(solo5_handle_set_t handles);
+void devices_flush(void); /* lets NICs send what is queued, before exit */
 
 /* acpi.c: power-off and the power button. */
 void acpi_init(void);
