@@ -162,23 +162,22 @@ static int check_unikernel(struct hvt *hvt)
 static void check_attached_and_layout(struct hvt *hvt)
 {
     const struct mft1 *m = &hvt->img.mft;
-    char missing[1024] = "";
+    /* Room for every name: MFT_MAX_ENTRIES * (MFT_NAME_MAX + ", "). */
+    char missing[MFT_MAX_ENTRIES * (MFT_NAME_MAX + 2) + 1];
     size_t len = 0;
+    unsigned nmissing = 0;
 
     for (unsigned i = 0; i < m->entries; i++) {
         if (hvt->dev[i].flags & HVT_DEV_ATTACHED)
             continue;
-        int net = m->e[i].type == MFT_DEV_NET_BASIC;
-        int n = snprintf(missing + len, sizeof missing - len,
-                         "%s%s (use --%s:%s=%s)", len ? ", " : "",
-                         m->e[i].name, net ? "net" : "block", m->e[i].name,
-                         net ? "TAP" : "FILE");
-        if (n > 0 && (size_t)n < sizeof missing - len)
-            len += (size_t)n;
+        len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%s",
+                                nmissing++ ? ", " : "", m->e[i].name);
     }
-    if (len > 0)
-        hvt_die("%s: manifest entries not attached: %s", hvt->unikernel,
-                missing);
+    if (nmissing > 0)
+        hvt_die("%s: manifest entries not attached: %s (attach NET_BASIC "
+                "entries with --net:NAME=TAP, BLOCK_BASIC entries with "
+                "--block:NAME=FILE)",
+                hvt->unikernel, missing);
 
     uint64_t top = hvt->mem_size;
     for (unsigned i = 0; i < m->entries; i++) {
