@@ -64,27 +64,46 @@ bool mb_parse(uint32_t magic, uint32_t mbi_pa, struct mb_info *out)
     if (mbi->flags & MBI_CMDLINE)
         copy_cmdline((const char *)(uintptr_t)mbi->cmdline);
 
-    /* The RAM region that holds the image: our memory, from 1 MiB up. */
-    uint64_t image = 0x100000;
+    /*
+     * The heap: the largest RAM region below 4 GiB that ends above the
+     * image (under UEFI the region holding the image may be only a few
+     * MiB, with firmware data after it). The page tables map everything
+     * from 0 to its end; RAM above 4 GiB is not used.
+     */
+    uint64_t image_end = (uintptr_t)_end;
+    uint64_t best_base = 0, best_end = 0;
     if (mbi->flags & MBI_MMAP) {
         uintptr_t p = mbi->mmap_addr, end = p + mbi->mmap_length;
         while (p + sizeof(struct mmap_entry) <= end) {
             const struct mmap_entry *e = (const struct mmap_entry *)p;
-            if (e->type == MMAP_RAM && e->base <= image &&
-                e->base + e->len > image)
-                out->mem_end = e->base + e->len;
             p += e->size + sizeof e->size;
+            if (e->type != MMAP_RAM || e->len == 0)
+                continue;
+            uint64_t b = e->base, t = e->base + e->len;
+            if (t > 0x100000000ULL)
+                t = 0x100000000ULL;
+            if (b < image_end)
+                b = image_end;
+            if (t <= b)
+                continue;
+            if (t - b > best_end - best_base) {
+                best_base = b;
+                best_end = t;
+            }
         }
     }
-    if (out->mem_end == 0 && (mbi->flags & MBI_MEM))
-        out->mem_end = image + (uint64_t)mbi->mem_upper * 1024;
-    /* The page tables map the first 4 GiB: RAM beyond is not used. */
-    if (out->mem_end > 0x100000000ULL)
-        out->mem_end = 0x100000000ULL;
-    out->mem_end &= ~(uint64_t)(PAGE_SIZE - 1);
-    if (out->mem_end < (uintptr_t)_end + LARGE_PAGE_SIZE) {
+    if (best_end == 0 && (mbi->flags & MBI_MEM)) {
+        best_base = image_end;
+        best_end = 0x100000 + (uint64_t)mbi->mem_upper * 1024;
+    }
+    out->heap_base = (best_base + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    out->mem_end = best_end & ~(uint64_t)(PAGE_SIZE - 1);
+    if (out->mem_end < out->heap_base + 8 * LARGE_PAGE_SIZE) {
         log_printf("Solo5: error: the loader reported too little memory "
-                   "(0x%lx bytes)\n", (unsigned long)out->mem_end);
+                   "(0x%lx bytes free)\n",
+                   (unsigned long)(out->mem_end > out->heap_base
+                                       ? out->mem_end - out->heap_base
+                                       : 0));
         return false;
     }
     return true;

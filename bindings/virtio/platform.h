@@ -68,7 +68,8 @@ void serial_exit_status(int status); /* on COM2, for solo5-virtio-run */
 
 /* multiboot.c: what the loader told us. */
 struct mb_info {
-    uint64_t mem_end; /* end of the RAM region that holds the image */
+    uint64_t heap_base; /* the heap: [heap_base, mem_end), RAM */
+    uint64_t mem_end;
     char *cmdline;    /* arguments, the loader's kernel name removed */
 };
 bool mb_parse(uint32_t magic, uint32_t mbi, struct mb_info *out);

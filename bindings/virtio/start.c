@@ -43,7 +43,7 @@ void virtio_start(uint32_t mbi, uint32_t magic)
     /* Early, so that quiet also silences the device report. */
     if (!cmdline_parse(mb.cmdline))
         platform_exit(SOLO5_EXIT_FAILURE, NULL);
-    mem_init((uintptr_t)_end, mb.mem_end);
+    mem_init(mb.heap_base, mb.mem_end);
 
     /* Everything that needs the boot mapping of low 4 GiB, or the TSS. */
     intr_init();
