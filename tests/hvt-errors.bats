@@ -4,6 +4,7 @@
 # nothing behind: malformed unikernels, bad options, missing files and
 # taps, manifest entries left unattached or attached wrongly.
 
+bats_require_minimum_version 1.5.0
 load lib
 load tools/selftest
 

@@ -27,7 +27,6 @@ static void __attribute__((noinline)) smash(void)
 
     for (size_t i = 0; i < smash_len; i++)
         p[i] = 'A';
-    puts_("ssp: overwrote 64 bytes of a 16-byte stack buffer\n");
 }
 
 int solo5_app_main(const struct solo5_start_info *si)
