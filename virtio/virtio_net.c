@@ -78,9 +78,10 @@ bool vnet_init(struct vnet *n, struct vdev *d)
     }
     n->mtu = VNET_MTU_DEFAULT;
     if (d->features & VIRTIO_NET_F_MTU) {
+        /* Beyond what we buffer: use our maximum, the device must honour it. */
         size_t m = d->ops->config_read(d, CFG_MTU, 2);
-        if (m >= 68 && m <= VNET_MTU_MAX)
-            n->mtu = m;
+        if (m >= 68)
+            n->mtu = m <= VNET_MTU_MAX ? m : VNET_MTU_MAX;
     }
     n->buf_size = (n->hdr_len + VNET_ETH_HLEN + n->mtu + 15) & ~(size_t)15;
 

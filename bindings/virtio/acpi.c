@@ -147,8 +147,11 @@ void acpi_init(void)
     __asm__("" : "+r"(bda));
     uint16_t ebda = *(const volatile uint16_t *)bda;
     const uint8_t *rsdp = rsdp_in((uintptr_t)ebda << 4, ((uintptr_t)ebda << 4) + 1024);
+    /* The F segment first: BIOSes put it there, and each page touched costs. */
     if (rsdp == NULL)
-        rsdp = rsdp_in(0xe0000, 0x100000);
+        rsdp = rsdp_in(0xf0000, 0x100000);
+    if (rsdp == NULL)
+        rsdp = rsdp_in(0xe0000, 0xf0000);
     if (rsdp == NULL)
         return;
     const struct sdt_header *fadt = find_fadt(rsdp);
