@@ -22,7 +22,7 @@ include virtio/Makefile.inc
 include scripts/Makefile.inc
 include tests/Makefile.inc
 
-.PHONY: all clean install test bench fuzz format-check
+.PHONY: all clean install test bench fuzz format-check example loc
 all: $(ALL)
 
 clean:
@@ -40,6 +40,14 @@ test: all
 
 bench: all
 	@tests/bench/run-bench.sh
+
+# The README's first command: build, image and boot the bundled example.
+example: all
+	@scripts/run-example.sh
+
+# Trusted code size: the tender and the bindings.
+loc:
+	@ci/loc.sh
 
 format-check:
 	@ci/format-check.sh
