@@ -303,3 +303,83 @@ signal_test() {
 @test "signal: SIGINT stops a sleeping unikernel with status 130" {
     signal_test INT
 }
+
+# ---------------------------------------------------- a hostile guest
+
+# host_refuses CASE: the hypercall test's CASE ends the guest with status 1
+# and a message from the tender, having printed nothing of the host's.
+host_refuses() {
+    make_disk "$WORK/disk" 64K
+    UT_OPTS=(--mem=64 --block:storage="$WORK/disk")
+    run_ut hypercall --solo5:quiet "$1" 64
+    expect_status 1
+    expect_line '^solo5-hvt: '
+    expect_no_verdict
+}
+
+@test "hypercall: argument structures outside guest memory end the guest" {
+    host_refuses args-outside
+    host_refuses args-straddle
+}
+
+@test "hypercall: console buffers outside guest memory end the guest" {
+    host_refuses puts-outside
+    host_refuses puts-straddle
+    host_refuses puts-wrap
+    host_refuses puts-huge
+}
+
+@test "hypercall: block buffers outside guest memory end the guest" {
+    host_refuses blk-outside
+    host_refuses blk-straddle
+    host_refuses blk-wrap
+    # The refused writes wrote nothing.
+    [ -z "$(tr -d '\0' <"$WORK/disk")" ]
+}
+
+@test "hypercall: unknown hypercalls and stray port I/O end the guest" {
+    host_refuses unknown-0
+    host_refuses port-in
+    # Ports outside the hypercall range may also be stopped by the CPU
+    # (an I/O permission bitmap): a guest fault is as good.
+    local c
+    for c in unknown-max port-0x80; do
+        make_disk "$WORK/disk" 64K
+        UT_OPTS=(--mem=64 --block:storage="$WORK/disk")
+        run_ut hypercall --solo5:quiet "$c" 64
+        expect_fault
+    done
+}
+
+@test "hypercall: an invalid but harmless argument is an error result" {
+    make_disk "$WORK/disk" 64K
+    UT_OPTS=(--block:storage="$WORK/disk")
+    run_ut hypercall tls-noncanonical
+    expect_success
+}
+
+# ----------------------------------------------------------------- memory
+
+# heap_mib: the heap size the memory test printed.
+heap_mib() {
+    sed -n 's/^memory: heap \([0-9]*\) MiB$/\1/p' <<<"$output"
+}
+
+@test "memory: --mem sets the heap, and all of it is usable" {
+    local m h
+    for m in 32 64; do
+        UT_OPTS=(--mem=$m)
+        run_ut memory touch
+        expect_success
+        h=$(heap_mib)
+        [ -n "$h" ] && [ "$h" -ge $((m - 8)) ] && [ "$h" -lt "$m" ] ||
+            { echo "--mem=$m gave a heap of '$h' MiB" >&2; false; }
+    done
+}
+
+@test "memory: an access past the end of guest memory faults" {
+    UT_OPTS=(--mem=32)
+    run_ut memory beyond
+    expect_fault
+    expect_line '^memory: reading past the end of memory$'
+}
