@@ -383,3 +383,24 @@ heap_mib() {
     expect_fault
     expect_line '^memory: reading past the end of memory$'
 }
+
+# ---------------------------------------------------------------- console
+
+@test "console: bytes pass unchanged, 0 to 255, small and large writes" {
+    local line='the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGH'
+    {
+        echo "console: begin"
+        # shellcheck disable=SC2046
+        printf "$(printf '\\%03o' $(seq 0 255))"
+        echo
+        yes "$line" | head -n 1563
+        echo "console: end"
+        echo "SUCCESS"
+    } >"$WORK/expected"
+    timeout 60 "$HVT" -- "$(ut console)" --solo5:quiet >"$WORK/got"
+    cmp "$WORK/expected" "$WORK/got" || {
+        echo "console output differs from what was written" >&2
+        cmp -l "$WORK/expected" "$WORK/got" | head >&2
+        false
+    }
+}
