@@ -53,3 +53,7 @@ $(eval $(call fuzz_target,manifest,imagegen/mft_json.c imagegen/mft_check.c,-Iim
 FUZZ_ARGS_elfnote := -max_len=16384
 FUZZ_LIBS_elfnote := -lelf
 $(eval $(call fuzz_target,elfnote,imagegen/elfnote.c imagegen/mft_check.c imagegen/mft_json.c,-Iimagegen))
+
+# The tender's ELF loader: everything it reads of a file is checked.
+FUZZ_ARGS_elf_load := -max_len=65536
+$(eval $(call fuzz_target,elf_load,tenders/common/elf_load.c,-Itenders/common))
