@@ -219,7 +219,7 @@ check_block_markers() {
     [ "$(block_at "$file" "$mid" "$bs")" = "solo5 block test: middle block" ] &&
     [ "$(block_at "$file" $((size - bs)) "$bs")" = "solo5 block test: last block" ] || {
         echo "markers missing from $file:" >&2
-        od -A d -c "$file" | grep -v '\\0   \\0   \\0   \\0   \\0' | head -20 >&2
+        od -A d -c "$file" | head -20 >&2
         return 1
     }
 }
@@ -241,6 +241,18 @@ check_block_markers() {
     expect_success
     expect_line '^block: capacity=8388608 block_size=4096$'
     check_block_markers "$WORK/disk" 4096
+}
+
+@test "block: 1024- and 65536-byte sectors" {
+    local bs
+    for bs in 1024 65536; do
+        make_disk "$WORK/disk" 8M
+        UT_OPTS=(--block:storage="$WORK/disk" --block-sector-size:storage=$bs)
+        run_ut block
+        expect_success
+        expect_line "^block: capacity=8388608 block_size=$bs\$"
+        check_block_markers "$WORK/disk" $bs
+    done
 }
 
 @test "block: a device smaller than the largest I/O" {
@@ -284,6 +296,13 @@ signal_test() {
     done
     grep -q '^signal: ready, sleeping$' "$WORK/out" || {
         kill -KILL "$pid" 2>/dev/null; cat "$WORK/out" >&2; return 1; }
+    # A completed write is visible to readers of the file at once, not
+    # only after the tender exits.
+    [ "$(block_at "$WORK/disk" 0 512)" = "solo5 signal test: written before the signal" ] || {
+        kill -KILL "$pid" 2>/dev/null
+        echo "a completed block write is not in the backing file yet" >&2
+        return 1
+    }
     # timeout forwards the signal to the tender and exits with its status.
     kill -"$sig" "$pid"
     st=0
