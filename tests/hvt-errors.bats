@@ -168,6 +168,12 @@ refuse_elf() {
     done
 }
 
+@test "options: --mem too small for the unikernel" {
+    refuse --mem=1 -- "$(ut hello)"
+    refuse --mem=2 --block:storage="$WORK/disk" -- "$(ut block)"
+    error_says "mem"
+}
+
 @test "options: --mem beyond what the layout can give names the limit" {
     refuse --mem=99999999 -- "$(ut hello)"
     error_says '[0-9]'

@@ -150,6 +150,18 @@ setup() {
     expect_line '^ssp: smashing the stack$'
 }
 
+@test "ssp: the canary is not 0 and differs from run to run" {
+    local g1 g2
+    run_ut ssp guard
+    expect_success
+    g1=$(sed -n 's/^ssp: guard=//p' <<<"$output")
+    run_ut ssp guard
+    expect_success
+    g2=$(sed -n 's/^ssp: guard=//p' <<<"$output")
+    [ -n "$g1" ] && [ "$g1" != "$g2" ] ||
+        { echo "the same canary twice: $g1" >&2; false; }
+}
+
 @test "zeropage: NULL reads, writes and calls fault" {
     local how
     for how in read write exec; do

@@ -1,5 +1,7 @@
 /* ssp: overwriting a function's stack canary is caught by the stack
- * protector when the function returns: an ABORT line and status 255. */
+ * protector when the function returns: an ABORT line and status 255.
+ * With "guard" on the command line it prints the canary instead (the host
+ * checks that it differs from run to run) and does not smash anything. */
 
 #include "solo5.h"
 
@@ -29,9 +31,34 @@ static void __attribute__((noinline)) smash(void)
         p[i] = 'A';
 }
 
+/* The canary, with -mstack-protector-guard=global as the toolchain sets. */
+extern uintptr_t __stack_chk_guard;
+
+static void put_hex(uint64_t v)
+{
+    char buf[17];
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        buf[i] = "0123456789abcdef"[v & 15];
+    buf[16] = '\0';
+    puts_(buf);
+}
+
 int solo5_app_main(const struct solo5_start_info *si)
 {
-    (void)si;
+    const char *c = si->cmdline;
+
+    if (c[0] == 'g' && c[1] == 'u' && c[2] == 'a' && c[3] == 'r' &&
+        c[4] == 'd' && c[5] == '\0') {
+        puts_("ssp: guard=");
+        put_hex(__stack_chk_guard);
+        puts_("\n");
+        if (__stack_chk_guard == 0) {
+            puts_("FAILURE: the stack canary is 0\n");
+            return SOLO5_EXIT_FAILURE;
+        }
+        puts_("SUCCESS\n");
+        return SOLO5_EXIT_SUCCESS;
+    }
     puts_("ssp: smashing the stack\n");
     smash();
     /* Only reachable if the corruption went unnoticed. */

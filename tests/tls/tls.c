@@ -35,6 +35,9 @@ static __thread volatile uint64_t tdata_u64 = TDATA_INIT;     /* .tdata */
 static __thread volatile uint32_t tdata_u32 = 0xa5a5a5a5u;    /* .tdata */
 static __thread volatile uint64_t tbss_u64;                   /* .tbss */
 static __thread volatile uint8_t tbss_bytes[100];             /* .tbss */
+/* Over-aligned: the block layout must keep each variable's alignment. */
+static __thread volatile uint64_t tdata_aligned
+    __attribute__((aligned(64))) = 0x0a11;                    /* .tdata */
 
 /* The thread pointer as the CPU sees it: %fs:0 holds the self-pointer. */
 static uintptr_t read_tp(void)
@@ -71,6 +74,10 @@ static void select_block(uintptr_t tls, size_t size, const char *name)
     a = (uintptr_t)&tbss_bytes[0];
     check(a >= tls && a + sizeof tbss_bytes <= tp,
           ".tbss variable lies in the block");
+    a = (uintptr_t)&tdata_aligned;
+    check(a >= tls && a + 8 <= tp && a % 64 == 0,
+          "64-byte aligned variable is aligned and in the block");
+    check(tp % 64 == 0, "thread pointer keeps the TLS alignment");
 }
 
 int solo5_app_main(const struct solo5_start_info *si)
@@ -81,7 +88,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     uintptr_t b = a + stride + 64; /* a gap, so the blocks cannot touch */
     uint8_t *p;
 
-    check(size >= 8 + 4 + 8 + sizeof tbss_bytes + sizeof(uintptr_t),
+    check(size >= 8 + 4 + 8 + sizeof tbss_bytes + 8 + sizeof(uintptr_t),
           "solo5_tls_size covers the variables and the self-pointer");
     check(b + stride < si->heap_start + si->heap_size / 2, "heap room");
     if (failures != 0)
@@ -96,7 +103,8 @@ int solo5_app_main(const struct solo5_start_info *si)
     check(solo5_tls_init(b) == SOLO5_R_OK, "tls_init(B)");
 
     select_block(a, size, "A");
-    check(tdata_u64 == TDATA_INIT && tdata_u32 == 0xa5a5a5a5u,
+    check(tdata_u64 == TDATA_INIT && tdata_u32 == 0xa5a5a5a5u &&
+              tdata_aligned == 0x0a11,
           "A: .tdata holds its initial values");
     check(tbss_is_zero(), "A: .tbss is zero");
     tdata_u64 = 1;
