@@ -236,3 +236,25 @@ guest_mac() {
     run_ut acquire
     expect_success
 }
+
+@test "netring: the tender checks the rings it shares with the guest" {
+    netns_tap tap0 10.0.0.1/24
+    UT_OPTS=(--net:service0=tap0)
+    # Driven correctly by hand, the ring works: the cases below fail for
+    # what they break.
+    run_ut netring ok
+    expect_success
+    local c
+    for c in tx-len tx-count rx-cons; do
+        run_ut netring "$c"
+        expect_status 1
+        expect_line '^solo5-hvt: '
+        expect_no_verdict
+    done
+    # Geometry rewritten by the guest: either ignored or fatal, never
+    # trusted (a crash or a signal would show as another status).
+    run_ut netring tx-geometry
+    [ "$status" -eq 0 ] || [ "$status" -eq 1 ] ||
+        { echo "status $status with rewritten ring geometry" >&2; echo "$output" >&2; false; }
+    no_line 'FAILURE'
+}
