@@ -435,3 +435,22 @@ heap_mib() {
         false
     }
 }
+
+# ---------------------------------------------------------------- sandbox
+
+@test "sandbox: the guest runs under the tender's seccomp filter" {
+    local pid tender i
+    make_disk "$WORK/disk" 1M
+    timeout 60 "$HVT" --block:storage="$WORK/disk" -- "$(ut signal)" >"$WORK/out" 2>&1 &
+    pid=$!
+    for i in $(seq 1 200); do
+        grep -q '^signal: ready, sleeping$' "$WORK/out" && break
+        sleep 0.1
+    done
+    tender=$(pgrep -P "$pid" | head -n1)
+    local seccomp
+    seccomp=$(sed -n 's/^Seccomp:[[:space:]]*//p' "/proc/$tender/status" 2>/dev/null)
+    kill "$pid"
+    wait "$pid" || true
+    [ "$seccomp" = 2 ] || { echo "tender $tender has Seccomp: '$seccomp', not 2 (filter)" >&2; false; }
+}
