@@ -23,11 +23,15 @@ run_unit() {
     run_unit test_elfnote
 }
 
+@test "unit: the tender's ELF loader on hand-made ELF files (test_elf_load)" {
+    run_unit test_elf_load
+}
+
 @test "unit: every test program in tests/unit is run by this suite" {
     for src in "$TOP"/tests/unit/test_*.c; do
         name=$(basename "$src" .c)
         grep -q "run_unit $name\$" "$BATS_TEST_FILENAME" || {
-            echo "tests/unit/$name.c has no test in unit.bats" >&2
+            echo "tests/unit/$name.c has no test in unit.bats: add one calling run_unit $name" >&2
             return 1
         }
     done
