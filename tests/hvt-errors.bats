@@ -273,3 +273,12 @@ refuse_elf() {
     refuse --block:storage="$WORK/disk" --net-mac:storage=02:00:00:00:00:01 -- "$(ut block)"
     error_says 'storage'
 }
+
+@test "manifest: an entry attached twice" {
+    truncate -s 1M "$WORK/disk2"
+    refuse --block:storage="$WORK/disk" --block:storage="$WORK/disk2" -- "$(ut block)"
+    error_says 'storage'
+    refuse --block:storage="$WORK/disk" --block-sector-size:storage=4096 \
+        --block-sector-size:storage=512 -- "$(ut block)"
+    error_says 'storage'
+}
