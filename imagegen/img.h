@@ -150,6 +150,15 @@ int img_extents(int raw, uint64_t size,
 int img_run(char *const argv[], unsigned char **out, size_t *outlen,
             char *err, size_t errlen);
 
+/*
+ * The GRUB core image cache: img_cache_get returns 0 and a fresh buffer
+ * when KEY (a file name) is cached; img_cache_put stores DATA, silently
+ * doing nothing when it cannot.
+ */
+int img_cache_get(const char *key, size_t max, unsigned char **data,
+                  size_t *len);
+void img_cache_put(const char *key, const unsigned char *data, size_t len);
+
 /* A 64-bit FNV-1a hash, used to derive identifiers from the inputs. */
 uint64_t img_hash(uint64_t h, const void *data, size_t len);
 

@@ -20,6 +20,18 @@ setup() {
     [ -f "$KERNEL" ] || { echo "$KERNEL is not built (run make)" >&2; return 1; }
     WORK=$BATS_TEST_TMPDIR
     export SOURCE_DATE_EPOCH=1700000000
+    # A fresh GRUB core cache per test: each test sees grub-mkimage run.
+    export XDG_CACHE_HOME=$WORK/cache
+    unset SOLO5_MKIMAGE_NO_CACHE
+}
+
+# refute_line REGEX: no line of $output matches the extended REGEX.
+refute_line() {
+    if grep -qE -- "$1" <<<"$output"; then
+        echo "expected no line matching: $1" >&2
+        echo "$output" >&2
+        return 1
+    fi
 }
 
 # mk ARGS...: runs the image generator under bats' run.
@@ -263,6 +275,35 @@ golden() {
     expect_error 'syslinux failed'
 }
 
+@test "cache: cached GRUB cores give the same bytes; bad entries are rebuilt" {
+    mk -v "$WORK/a.img" "$KERNEL" x
+    expect_status 0
+    expect_line 'cached .*/solo5-virtio-mkimage/grub-i386-pc-'
+    mk -v "$WORK/b.img" "$KERNEL" x
+    expect_status 0
+    expect_line 'using the cached .*grub-i386-pc-'
+    expect_line 'using the cached .*grub-x86_64-efi-'
+    refute_line 'running /usr/bin/grub-mkimage'
+    cmp "$WORK/a.img" "$WORK/b.img"
+    # A damaged entry is not trusted: grub-mkimage runs again.
+    for f in "$WORK"/cache/solo5-virtio-mkimage/grub-*; do
+        head -c 100 /dev/zero >"$f"
+    done
+    mk -v "$WORK/c.img" "$KERNEL" x
+    expect_status 0
+    expect_line 'running /usr/bin/grub-mkimage -O i386-pc'
+    expect_line 'running /usr/bin/grub-mkimage -O x86_64-efi'
+    cmp "$WORK/a.img" "$WORK/c.img"
+    # Off by request, and an unwritable cache is no error.
+    SOLO5_MKIMAGE_NO_CACHE=1 mk -v "$WORK/d.img" "$KERNEL" x
+    expect_status 0
+    refute_line 'cached'
+    cmp "$WORK/a.img" "$WORK/d.img"
+    XDG_CACHE_HOME=/proc/nonexistent mk "$WORK/e.img" "$KERNEL" x
+    expect_status 0
+    cmp "$WORK/a.img" "$WORK/e.img"
+}
+
 @test "output: -v prints each step on stderr" {
     mk -v -f qcow2 "$WORK/a.qcow2" "$KERNEL"
     expect_status 0
@@ -366,6 +407,15 @@ EOF
     expect_error 'argument 2: "---"'
     mk "$WORK/out/a" "$KERNEL" "$(head -c 3000 /dev/zero | tr '\0' x)"
     expect_error 'arguments too long'
+}
+
+@test "GRUB: grub.cfg in the FAT quotes arguments for GRUB's parser" {
+    mk "$WORK/a.img" "$KERNEL" a 'b c' "it's" '$x'
+    expect_status 0
+    printf 'drive z: file="%s" offset=1048576\n' "$WORK/a.img" >"$WORK/rc"
+    run env MTOOLSRC="$WORK/rc" mtype z:/boot/grub/grub.cfg
+    expect_line "^multiboot /kernel /kernel 'a' 'b' 'c' 'it'\\\\''s' '\\\$x'$"
+    expect_line '^boot$'
 }
 
 @test "usage: -h prints the synopsis; options after UNIKERNEL are its own" {

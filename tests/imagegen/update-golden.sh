@@ -9,7 +9,7 @@ K=build/tests/imagegen/mbtest.virtio
 G=tests/imagegen/golden
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-export SOURCE_DATE_EPOCH=1700000000
+export SOURCE_DATE_EPOCH=1700000000 XDG_CACHE_HOME=$W/cache
 mkdir -p "$G"
 $M -b syslinux -F bios "$W/syslinux-bios.img" "$K" a b
 $M -b grub -F bios "$W/grub-bios.img" "$K"
