@@ -167,8 +167,11 @@ int img_tar_write(int raw, uint64_t size, int out, uint64_t epoch, char *err,
         goto out_free;
     }
     g->fd = out;
-    /* windowBits 15+16: a gzip wrapper with no name and a zero time stamp. */
-    if (deflateInit2(&g->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+    /*
+     * windowBits 15+16: a gzip wrapper with no name and a zero time stamp.
+     * Level 1: the disk holds little data and speed matters more here.
+     */
+    if (deflateInit2(&g->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
         Z_OK) {
         free(g);
         rc = img_err(err, errlen, "gzip: cannot initialise zlib");
