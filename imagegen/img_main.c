@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "img.h"
@@ -205,6 +206,13 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
     size_t ksize;
     if (check_args(o, &cmdline, err, errlen))
         return -1;
+    struct stat si, sk;
+    if (stat(o->image, &si) == 0 && stat(o->kernel, &sk) == 0 &&
+        si.st_dev == sk.st_dev && si.st_ino == sk.st_ino) {
+        free(cmdline);
+        return img_err(err, errlen, "%s: IMAGE and UNIKERNEL are the same "
+                       "file", o->image);
+    }
     img_verbose("checking %s", o->kernel);
     if (img_check_kernel(o->kernel, err, errlen) ||
         img_read_file(o->kernel, KERNEL_MAX, &kernel, &ksize, err, errlen)) {

@@ -64,18 +64,18 @@ int img_output_open(struct img_output *o, const char *path, char *err,
     memset(o, 0, sizeof(*o));
     o->fd = -1;
     o->path = path;
-    struct stat st;
+    struct stat st = { 0 };
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return img_err(err, errlen, "%s: is a directory", path);
     o->dir = dir_of(path);
     if (!o->dir)
         return img_err(err, errlen, "out of memory");
     if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        int e = errno;
+        int e = S_ISDIR(st.st_mode) ? errno : ENOTDIR;
         img_output_abort(o);
         return img_err(err, errlen, "%s: %s", path,
-                       e == ENOTDIR || e == 0 ? "parent is not a directory"
-                                              : strerror(e));
+                       e == ENOTDIR ? "parent is not a directory"
+                                    : strerror(e));
     }
     o->fd = open_unnamed(o->dir, &o->tmp, path, err, errlen);
     if (o->fd < 0) {

@@ -348,6 +348,12 @@ EOF
     expect_error '[Ii]s a directory'
     mk "$WORK/out/disk.img" "$WORK/nothing"
     expect_error 'nothing: No such file or directory'
+    cp "$KERNEL" "$WORK/out/k"
+    mk "$WORK/out/k" "$WORK/out/k"
+    [ "$status" -ne 0 ]
+    expect_line 'k: IMAGE and UNIKERNEL are the same file$'
+    cmp "$KERNEL" "$WORK/out/k"
+    rm "$WORK/out/k"
     echo 'not elf' >"$WORK/text"
     mk "$WORK/out/disk.img" "$WORK/text"
     expect_error 'text: not an ELF file'
