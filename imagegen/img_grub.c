@@ -153,10 +153,12 @@ static int mkimage(const char *format, const char *dir, const char *pkg,
                    const char *prefix, unsigned char **out, size_t *outlen,
                    char *err, size_t errlen)
 {
-    if (access(dir, R_OK | X_OK) != 0)
+    char key[128], probe[256];
+    /* An empty or half-removed directory fails here, not in grub-mkimage. */
+    snprintf(probe, sizeof(probe), "%s/moddep.lst", dir);
+    if (access(probe, R_OK) != 0)
         return img_err(err, errlen, "%s: %s (install the Debian package %s)",
-                       dir, strerror(errno), pkg);
-    char key[128];
+                       probe, strerror(errno), pkg);
     cache_key(key, sizeof(key), format, dir, prefix);
     if (img_cache_get(key, CORE_MAX, out, outlen) == 0) {
         if (plausible(format, *out, *outlen))

@@ -424,6 +424,37 @@ EOF
     expect_line '^boot$'
 }
 
+# without PATH ARGS...: runs the image generator with PATH hidden behind an
+# empty directory (or /dev/null for a file) in a private mount namespace.
+without() {
+    local hide=$1
+    shift
+    command -v unshare >/dev/null || skip "unshare not installed (util-linux)"
+    mkdir -p "$WORK/empty"
+    local over=$WORK/empty
+    [ -d "$hide" ] || over=/dev/null
+    run unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' \
+        sh "$over" "$hide" "$MKIMAGE" "$@"
+    [[ "$output" == *"mount"*"ermission denied"* ]] && skip "no mount namespaces here"
+    return 0
+}
+
+@test "missing loaders: each error names the Debian package to install" {
+    mkdir "$WORK/out"
+    without /usr/lib/syslinux/mbr -b syslinux "$WORK/out/a.img" "$KERNEL"
+    expect_error 'mbr.bin: No such file or directory \(install the Debian package syslinux-common\)'
+    without /usr/lib/syslinux/modules/bios -b syslinux "$WORK/out/a.img" "$KERNEL"
+    expect_error 'mboot.c32: .*syslinux-common'
+    without /usr/bin/syslinux -b syslinux "$WORK/out/a.img" "$KERNEL"
+    expect_error '/usr/bin/syslinux: .*package syslinux\)'
+    without /usr/bin/grub-mkimage "$WORK/out/a.img" "$KERNEL"
+    expect_error 'grub-mkimage: .*package grub-common\)'
+    without /usr/lib/grub/i386-pc -F bios "$WORK/out/a.img" "$KERNEL"
+    expect_error 'i386-pc.*package grub-pc-bin\)'
+    without /usr/lib/grub/x86_64-efi -F uefi "$WORK/out/a.img" "$KERNEL"
+    expect_error 'x86_64-efi.*package grub-efi-amd64-bin\)'
+}
+
 @test "usage: -h prints the synopsis; options after UNIKERNEL are its own" {
     mk -h
     expect_status 0
