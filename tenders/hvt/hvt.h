@@ -56,14 +56,28 @@ struct hvt {
     struct {
         int fd;
         unsigned kind; /* HVT_FD_* */
-    } sandbox_fd[MFT_MAX_ENTRIES];
+    } sandbox_fd[MFT_MAX_ENTRIES + 4]; /* + the debug modules' */
     unsigned nsandbox_fd;
 
     void *backend; /* the host backend's state */
+
+    /*
+     * Debug hook, NULL in solo5-hvt (set by solo5-hvt-debug's gdb module):
+     * the vCPU wrote to port PORT, outside the hypercall range (something
+     * only CPL0 code can do). Returns true if the port was the debugger's
+     * and the guest may run on (its state possibly changed); false ends
+     * the guest as for any port the tender does not serve.
+     */
+    bool (*debug_port)(struct hvt *hvt, unsigned port);
 };
 
 #define HVT_FD_NET 1u   /* a tap: read, write */
 #define HVT_FD_BLOCK 2u /* a block file: pread, pwrite, fdatasync */
+/* solo5-hvt-debug only: */
+#define HVT_FD_GDB 3u      /* the gdb connection: read, write; vCPU state */
+#define HVT_FD_CORE 4u     /* the unnamed core file: pwrite */
+#define HVT_FD_CORE_CMD 5u /* the pipe that names it: write */
+#define HVT_FD_CORE_ACK 6u /* the pipe that says it is named: read */
 
 /* ---- core (hvt_core.c) ------------------------------------------------ */
 
@@ -175,6 +189,18 @@ struct hvt_module {
     void (*guest_init)(struct hvt *hvt);
     /* Called at every exit: flush what must reach the host. */
     void (*cleanup)(struct hvt *hvt);
+    /*
+     * Debug hooks, left NULL by the production modules. Both run under
+     * the sandbox, before cleanup, and return; the tender then exits.
+     * halt: the guest asked to exit with STATUS (HALT); CORE is 0 or the
+     * unchecked guest address of the struct hvt_trap_frame of a fatal
+     * exception.
+     * fault: the tender is ending the guest for breaking the rules
+     * (hvt_guest_fault(); MSG is the line printed); the vCPU is stopped
+     * where it broke them.
+     */
+    void (*halt)(struct hvt *hvt, int status, uint64_t core);
+    void (*fault)(struct hvt *hvt, const char *msg);
 };
 
 /* Registers a module from its own file: HVT_MODULE_REGISTER(hvt_module_net) */

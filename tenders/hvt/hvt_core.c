@@ -49,6 +49,16 @@ void hvt_guest_fault(struct hvt *hvt, const char *fmt, ...)
     size_t len = strlen(msg);
     msg[len++] = '\n';
     (void)!write(2, msg, len);
+    msg[len - 1] = '\0';
+    /* Once only: a debug hook that itself faults must not loop. */
+    static bool faulting;
+    if (!faulting) {
+        faulting = true;
+        HVT_FOREACH_MODULE(m) {
+            if ((*m)->fault)
+                (*m)->fault(hvt, msg);
+        }
+    }
     hvt_exit(hvt, 1);
 }
 
@@ -176,7 +186,13 @@ static void hc_halt(struct hvt *hvt, uint64_t gpa)
     /* The transmit rings may hold the guest's last frames. */
     if (hvt->io_pump)
         hvt->io_pump(hvt);
-    hvt_exit(hvt, (int)(a->exit_status & 0xff));
+    int status = (int)(a->exit_status & 0xff);
+    uint64_t core = a->core;
+    HVT_FOREACH_MODULE(m) {
+        if ((*m)->halt)
+            (*m)->halt(hvt, status, core);
+    }
+    hvt_exit(hvt, status);
 }
 
 void hvt_core_init(struct hvt *hvt)

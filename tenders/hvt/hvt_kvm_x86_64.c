@@ -160,6 +160,9 @@ static void handle_io(struct hvt *hvt, struct hvt_kvm *k)
     unsigned port = run->io.port;
     unsigned nr = port - HVT_HYPERCALL_PIO_BASE;
 
+    if (port < HVT_HYPERCALL_PIO_BASE && hvt->debug_port &&
+        run->io.direction == KVM_EXIT_IO_OUT && hvt->debug_port(hvt, port))
+        return;
     if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 ||
         run->io.count != 1 || port < HVT_HYPERCALL_PIO_BASE ||
         nr >= HVT_HYPERCALL_MAX || hvt->hypercall[nr] == NULL) {

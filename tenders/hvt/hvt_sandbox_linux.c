@@ -9,6 +9,8 @@
 
 void hvt_sandbox_allow_fd(struct hvt *hvt, int fd, unsigned kind)
 {
+    if (hvt->nsandbox_fd == sizeof hvt->sandbox_fd / sizeof hvt->sandbox_fd[0])
+        hvt_die("sandbox: too many descriptors");
     hvt->sandbox_fd[hvt->nsandbox_fd].fd = fd;
     hvt->sandbox_fd[hvt->nsandbox_fd].kind = kind;
     hvt->nsandbox_fd++;
@@ -50,6 +52,30 @@ static const struct rule block_rules[] = {
     { SCMP_SYS(fdatasync), 0, 0, "flush the file at exit" },
 };
 
+/*
+ * solo5-hvt-debug's modules, only when enabled. A rule with fd -2 is a vCPU
+ * ioctl the kind needs; the others are pinned to the registered descriptor.
+ */
+static const struct rule gdb_rules[] = {
+    { SCMP_SYS(read), 0, 0, "gdb: receive packets" },
+    { SCMP_SYS(write), 0, 0, "gdb: send replies" },
+    { SCMP_SYS(ioctl), -2, KVM_SET_REGS, "gdb: write registers, resume" },
+    { SCMP_SYS(ioctl), -2, KVM_GET_FPU, "gdb: read x87/SSE registers" },
+    { SCMP_SYS(ioctl), -2, KVM_SET_FPU, "gdb: write x87/SSE registers" },
+};
+
+static const struct rule core_file_rules[] = {
+    { SCMP_SYS(pwrite64), 0, 0, "dumpcore: write the unnamed core file" },
+};
+
+static const struct rule core_cmd_rules[] = {
+    { SCMP_SYS(write), 0, 0, "dumpcore: ask the helper to name the file" },
+};
+
+static const struct rule core_ack_rules[] = {
+    { SCMP_SYS(read), 0, 0, "dumpcore: wait until the file is named" },
+};
+
 static void add(scmp_filter_ctx ctx, const struct rule *r, int fd,
                 int vcpu_fd)
 {
@@ -78,13 +104,25 @@ void hvt_sandbox_enter(struct hvt *hvt)
     for (size_t i = 0; i < sizeof core_rules / sizeof core_rules[0]; i++)
         add(ctx, &core_rules[i], core_rules[i].fd, vcpu);
     for (unsigned i = 0; i < hvt->nsandbox_fd; i++) {
-        const struct rule *rules =
-            hvt->sandbox_fd[i].kind == HVT_FD_NET ? net_rules : block_rules;
-        size_t n = hvt->sandbox_fd[i].kind == HVT_FD_NET
-                       ? sizeof net_rules / sizeof net_rules[0]
-                       : sizeof block_rules / sizeof block_rules[0];
+        const struct rule *rules;
+        size_t n;
+        switch (hvt->sandbox_fd[i].kind) {
+#define RULES(t) rules = t, n = sizeof t / sizeof t[0]
+        case HVT_FD_NET: RULES(net_rules); break;
+        case HVT_FD_BLOCK: RULES(block_rules); break;
+        case HVT_FD_GDB: RULES(gdb_rules); break;
+        case HVT_FD_CORE: RULES(core_file_rules); break;
+        case HVT_FD_CORE_CMD: RULES(core_cmd_rules); break;
+        case HVT_FD_CORE_ACK: RULES(core_ack_rules); break;
+#undef RULES
+        default:
+            hvt_die("sandbox: unknown descriptor kind %u",
+                    hvt->sandbox_fd[i].kind);
+        }
         for (size_t j = 0; j < n; j++)
-            add(ctx, &rules[j], hvt->sandbox_fd[i].fd, vcpu);
+            add(ctx, &rules[j], rules[j].fd == -2 ? -2
+                                                  : hvt->sandbox_fd[i].fd,
+                vcpu);
     }
     int rc = seccomp_load(ctx);
     if (rc < 0)

@@ -1,0 +1,2 @@
+/* hvt_module_dumpcore.c: placeholder */
+#include "hvt.h"
