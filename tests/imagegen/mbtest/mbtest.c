@@ -60,7 +60,8 @@ static int mem_eq(const void *a, const char *b, int n)
 
 static const uint8_t *rsdp_scan(uint32_t start, uint32_t len)
 {
-    for (uint32_t a = start; a + 20 <= start + len; a += 16)
+    uint32_t end = start + len;
+    for (uint32_t a = (start + 15) & ~15u; a + 20 <= end; a += 16)
         if (mem_eq((const void *)a, "RSD PTR ", 8))
             return (const uint8_t *)a;
     return 0;
@@ -70,7 +71,30 @@ static const uint8_t *rsdp_scan(uint32_t start, uint32_t len)
  * ACPI S5: what a cloud VM without the debug-exit port needs so that QEMU
  * (or the cloud) sees the machine stop rather than sit halted.
  */
-static void acpi_poweroff(void)
+/*
+ * UEFI firmware keeps the RSDP out of the BIOS area and Multiboot v1 does
+ * not pass it: it lies in memory the map marks as ACPI (3, reclaimable) or
+ * NVS (4), below 4 GiB for this 32-bit kernel.
+ */
+static const uint8_t *rsdp_in_mmap(const uint32_t *mbi)
+{
+    if (!(mbi[0] & (1u << 6)))
+        return 0;
+    uint32_t p = mbi[12], end = mbi[12] + mbi[11];
+    while (p < end) {
+        const uint32_t *e = (const uint32_t *)p;
+        uint32_t base = e[1], base_hi = e[2], len = e[3], type = e[5];
+        if ((type == 3 || type == 4) && base_hi == 0 && len) {
+            const uint8_t *r = rsdp_scan(base, len);
+            if (r)
+                return r;
+        }
+        p += e[0] + 4;
+    }
+    return 0;
+}
+
+static void acpi_poweroff(const uint32_t *mbi)
 {
     uint32_t ebda = (uint32_t)(*(volatile uint16_t *)0x40e) << 4;
     const uint8_t *rsdp = 0;
@@ -79,7 +103,11 @@ static void acpi_poweroff(void)
     if (!rsdp)
         rsdp = rsdp_scan(0xe0000, 0x20000);
     if (!rsdp)
+        rsdp = rsdp_in_mmap(mbi);
+    if (!rsdp) {
+        puts_("mbtest: no ACPI RSDP found\n");
         return;
+    }
     const uint8_t *rsdt = (const uint8_t *)*(const uint32_t *)(rsdp + 16);
     uint32_t rlen = *(const uint32_t *)(rsdt + 4);
     for (uint32_t i = 36; i + 4 <= rlen; i += 4) {
@@ -136,5 +164,5 @@ void mbtest_main(uint32_t magic, const uint32_t *mbi)
     puts_("mbtest: SUCCESS\n");
     /* QEMU's isa-debug-exit turns 0 into exit status 1. */
     outb(DEBUG_EXIT_PORT, 0);
-    acpi_poweroff();
+    acpi_poweroff(mbi);
 }
