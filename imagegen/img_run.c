@@ -41,7 +41,7 @@ int img_run(char *const argv[], unsigned char **out, size_t *outlen,
     if (pid < 0)
         return img_err(err, errlen, "fork: %s", strerror(errno));
     if (pid == 0) {
-        int nul = open("/dev/null", O_RDWR);
+        int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
         dup2(nul, 0);
         dup2(out ? op[1] : nul, 1);
         dup2(ep[1], 2);
