@@ -51,10 +51,35 @@ int hvt_debug_set_fpu(struct hvt *hvt, const struct hvt_debug_fpu *f);
 /*
  * Fills R from a trap frame the guest's own trap stubs saved (the CORE
  * argument of HALT), with the segment and control registers from the
- * vCPU. Returns 0, or -1 if CORE is not a trap frame inside guest memory.
+ * vCPU, and *VECTOR with the exception's number. Returns 0, or -1 if CORE
+ * is not a trap frame inside guest memory.
  */
 int hvt_debug_frame_regs(struct hvt *hvt, uint64_t core,
-                         struct hvt_debug_regs *r);
+                         struct hvt_debug_regs *r, unsigned *vector);
+
+/* ---- core files' architecture part (hvt_dumpcore_x86_64.c) ---------- */
+
+/* The ELF e_machine of a core file of this guest. */
+extern const unsigned hvt_dumpcore_machine;
+
+/*
+ * Writes the NT_PRSTATUS descriptor (the Linux layout gdb reads registers
+ * from) for registers R, signal SIGNO and process PID into BUF, which has
+ * SIZE bytes. Returns its length, 0 if SIZE is too small.
+ */
+size_t hvt_dumpcore_prstatus(void *buf, size_t size,
+                             const struct hvt_debug_regs *r, int signo,
+                             int pid);
+
+/*
+ * The same for NT_PRPSINFO: process PID, its name FNAME and command line
+ * ARGS (both truncated to fit).
+ */
+size_t hvt_dumpcore_prpsinfo(void *buf, size_t size, int pid,
+                             const char *fname, const char *args);
+
+/* The Linux signal a fatal exception VECTOR stands for in a core file. */
+int hvt_dumpcore_signal(unsigned vector);
 
 /*
  * Exception interception. hvt_debug_traps_init() (before the sandbox,

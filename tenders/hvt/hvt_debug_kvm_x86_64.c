@@ -110,7 +110,7 @@ int hvt_debug_set_fpu(struct hvt *hvt, const struct hvt_debug_fpu *f)
 }
 
 int hvt_debug_frame_regs(struct hvt *hvt, uint64_t core,
-                         struct hvt_debug_regs *r)
+                         struct hvt_debug_regs *r, unsigned *vector)
 {
     struct hvt_trap_frame tf;
 
@@ -126,6 +126,7 @@ int hvt_debug_frame_regs(struct hvt *hvt, uint64_t core,
     r->r12 = tf.r12, r->r13 = tf.r13, r->r14 = tf.r14, r->r15 = tf.r15;
     r->rip = tf.rip, r->rflags = tf.rflags;
     r->cs = tf.cs & 0xffff, r->ss = tf.ss & 0xffff, r->cr2 = tf.cr2;
+    *vector = (unsigned)tf.vector;
     return 0;
 }
 
