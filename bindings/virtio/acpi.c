@@ -20,6 +20,8 @@ static struct {
     uint8_t evt_len;
     uint8_t slp_typa, slp_typb;
     uint8_t sci;
+    uint16_t smi_cmd;      /* and the value that enables ACPI mode */
+    uint8_t acpi_enable;
 } acpi;
 static volatile bool power_button;
 
@@ -187,17 +189,32 @@ void acpi_init(void)
     acpi.pm1a_evt = (uint16_t)pm1a_evt;
     acpi.sci = (uint8_t)sci;
     tss_io_allow(acpi.pm1a_evt, acpi.evt_len);
-    if (!(io_inw(acpi.pm1a_cnt) & SCI_EN) && smi_cmd != 0 &&
-        smi_cmd <= 0xffff && f[52] != 0) {
-        tss_io_allow((uint16_t)smi_cmd, 1);
-        io_outb((uint16_t)smi_cmd, f[52]); /* ACPI_ENABLE */
+    if (smi_cmd != 0 && smi_cmd <= 0xffff && f[52] != 0) {
+        acpi.smi_cmd = (uint16_t)smi_cmd;
+        acpi.acpi_enable = f[52];
+        tss_io_allow(acpi.smi_cmd, 1);
+    }
+    intr_register(acpi.sci, sci_handler, NULL);
+}
+
+/*
+ * The power button matters only to a unikernel that waits, and its port
+ * I/O (and the SMI that enabling ACPI may cost) is kept out of boot.
+ */
+void acpi_start(void)
+{
+    static bool started;
+    if (started || acpi.pm1a_evt == 0)
+        return;
+    started = true;
+    if (!(io_inw(acpi.pm1a_cnt) & SCI_EN) && acpi.smi_cmd != 0) {
+        io_outb(acpi.smi_cmd, acpi.acpi_enable);
         for (int i = 0; i < 1000 && !(io_inw(acpi.pm1a_cnt) & SCI_EN); i++)
             ;
     }
     uint16_t en = acpi.pm1a_evt + acpi.evt_len / 2;
     io_outw(acpi.pm1a_evt, PWRBTN);
     io_outw(en, (uint16_t)(io_inw(en) | PWRBTN));
-    intr_register(acpi.sci, sci_handler, NULL);
 }
 
 bool acpi_power_button_pressed(void)

@@ -373,6 +373,8 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
     solo5_handle_set_t nets_set = mft_acquired_set(MFT_DEV_NET_BASIC);
 
     if (!devices_input_pending(nets_set) && clock_now() < deadline) {
+        intr_start();
+        acpi_start();
         struct cpl0_wait w = { .deadline = deadline, .handles = nets_set };
         virtio_cpl0_call(CPL0_WAIT, (uintptr_t)&w);
     }

@@ -24,6 +24,7 @@ static struct {
     void *arg;
 } handlers[16][HANDLERS_PER_IRQ];
 static uint16_t pic_mask = 0xffff;
+static bool started;
 
 static void pic_write_mask(void)
 {
@@ -49,6 +50,22 @@ void intr_init(void)
     tss_io_allow(PIC1, 2);
     tss_io_allow(PIC2, 2);
     tss_io_allow(PIT_CH0, 4);
+    pt_mmio_reserve(LAPIC_BASE, PAGE_SIZE);
+    /* The timer and the cascade to the second PIC. */
+    pic_mask = (uint16_t)~((1u << 0) | (1u << 2));
+}
+
+/*
+ * Programmed on the first wait rather than at boot: each of these port
+ * writes is an exit to the hypervisor, and an application that never
+ * waits never needs them. Until then CPL3 runs with interrupts off, so
+ * nothing can arrive.
+ */
+void intr_start(void)
+{
+    if (started)
+        return;
+    started = true;
     lapic_virtual_wire();
     /* Remap the PICs to vectors 32..47, away from the exceptions. */
     io_outb(PIC1, 0x11);
@@ -59,8 +76,6 @@ void intr_init(void)
     io_outb(PIC2 + 1, 0x02);
     io_outb(PIC1 + 1, 0x01);
     io_outb(PIC2 + 1, 0x01);
-    /* The timer and the cascade to the second PIC. */
-    pic_mask = (uint16_t)~((1u << 0) | (1u << 2));
     pic_write_mask();
 }
 
@@ -73,7 +88,8 @@ bool intr_register(uint8_t irq, void (*fn)(void *), void *arg)
             handlers[irq][i].fn = fn;
             handlers[irq][i].arg = arg;
             pic_mask &= (uint16_t)~(1u << irq);
-            pic_write_mask();
+            if (started)
+                pic_write_mask();
             return true;
         }
     }

@@ -106,7 +106,8 @@ uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg);
 void cpl0_halt(void) __attribute__((noreturn));
 
 /* intr.c: legacy PIC interrupts and the PIT one-shot timer. */
-void intr_init(void);
+void intr_init(void);  /* at boot: ports only */
+void intr_start(void); /* before the first wait: program the PIC */
 bool intr_register(uint8_t irq, void (*fn)(void *), void *arg);
 bool intr_handle(uint64_t vector);
 void intr_timer_arm(uint64_t ns);
@@ -132,7 +133,8 @@ bool devices_need_polling(solo5_handle_set_t handles);
 void devices_flush(void); /* lets NICs send what is queued, before exit */
 
 /* acpi.c: power-off and the power button. */
-void acpi_init(void);
+void acpi_init(void);          /* at boot: read the tables */
+void acpi_start(void);         /* before the first wait: the power button */
 void acpi_poweroff(void);            /* returns if ACPI cannot do it */
 bool acpi_power_button_pressed(void);
 
