@@ -322,3 +322,14 @@ dump() {
     tender_status
     [ "$TSTATUS" -eq 143 ] || { echo "status $TSTATUS" >&2; false; }
 }
+
+@test "gdb: a debugger that dies leaves the guest to run on, not the tender killed" {
+    skip_unless_kvm
+    skip_unless_cmd gdb
+    start_debug "$UK" count
+    # gdb kills itself at the breakpoint: the stub sees the connection go.
+    gdb_run 'break dumpcore_count' continue 'shell kill -9 $PPID'
+    tender_status
+    [ "$TSTATUS" -eq 0 ] || { echo "tender status $TSTATUS" >&2; cat "$WORK/err" >&2; false; }
+    grep -q 'exit with status 0' "$WORK/out"
+}

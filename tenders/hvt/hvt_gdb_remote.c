@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "hvt_gdb_remote.h"
@@ -42,7 +43,8 @@ static int getbyte(struct hvt *hvt, int fd)
 static bool sendall(int fd, const char *p, size_t len)
 {
     while (len > 0) {
-        ssize_t n = write(fd, p, len);
+        /* Not write(2): a debugger gone away must not raise SIGPIPE. */
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)

@@ -58,7 +58,7 @@ static const struct rule block_rules[] = {
  */
 static const struct rule gdb_rules[] = {
     { SCMP_SYS(read), 0, 0, "gdb: receive packets" },
-    { SCMP_SYS(write), 0, 0, "gdb: send replies" },
+    { SCMP_SYS(sendto), 0, 0, "gdb: send replies (MSG_NOSIGNAL)" },
     { SCMP_SYS(ioctl), -2, KVM_SET_REGS, "gdb: write registers, resume" },
     { SCMP_SYS(ioctl), -2, KVM_GET_FPU, "gdb: read x87/SSE registers" },
     { SCMP_SYS(ioctl), -2, KVM_SET_FPU, "gdb: write x87/SSE registers" },
