@@ -1,4 +1,4 @@
-/* hvt_debug_kvm_x86_64.c: vCPU registers and exception interception for the debug modules. */
+/* hvt_debug_kvm_x86_64.c: vCPU registers and exception interception. */
 
 #include <errno.h>
 #include <string.h>

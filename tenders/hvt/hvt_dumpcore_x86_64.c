@@ -1,4 +1,4 @@
-/* hvt_dumpcore_x86_64.c: the x86_64 Linux register note of a guest core file. */
+/* hvt_dumpcore_x86_64.c: the x86_64 Linux register notes of a core. */
 
 #include <elf.h>
 #include <signal.h>

@@ -1,4 +1,4 @@
-/* hvt_gdb_arch.h: the architecture's registers as the GDB remote protocol sends them. */
+/* hvt_gdb_arch.h: the architecture's registers as gdb packets carry them. */
 
 #ifndef HVT_GDB_ARCH_H_INCLUDED
 #define HVT_GDB_ARCH_H_INCLUDED
@@ -10,9 +10,6 @@
 
 /* The target description gdb reads with qXfer:features:read:target.xml. */
 extern const char hvt_gdb_target_xml[];
-
-/* Hex digits in a 'g' reply (all registers), without the NUL. */
-extern const size_t hvt_gdb_regs_hex_len;
 
 /* All registers, in the description's order, as hex into OUT. */
 void hvt_gdb_regs_get(char *out, const struct hvt_debug_regs *r,

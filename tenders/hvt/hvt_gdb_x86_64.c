@@ -1,4 +1,4 @@
-/* hvt_gdb_x86_64.c: x86_64 registers for gdb: the target description and its register packets. */
+/* hvt_gdb_x86_64.c: x86_64 registers for gdb: description and packets. */
 
 #include <stddef.h>
 #include <string.h>
@@ -194,8 +194,10 @@ static size_t total_bytes(void)
     return t;
 }
 
-const size_t hvt_gdb_regs_hex_len = 2 * (17 * 8 + 7 * 4 + 8 * 10 + 8 * 4 +
-                                         16 * 16 + 4 + 7 * 8);
+/* A 'g' reply in hex must fit a packet: 592 bytes of registers. */
+_Static_assert(2 * (17 * 8 + 7 * 4 + 8 * 10 + 8 * 4 + 16 * 16 + 4 + 7 * 8) <
+                   HVT_GDB_PACKET_MAX,
+               "all registers fit one packet");
 
 void hvt_gdb_regs_get(char *out, const struct hvt_debug_regs *r,
                       const struct hvt_debug_fpu *f)

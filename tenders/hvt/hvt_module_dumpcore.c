@@ -1,4 +1,4 @@
-/* hvt_module_dumpcore.c: an ELF core file of the guest when it aborts or faults (solo5-hvt-debug). */
+/* hvt_module_dumpcore.c: an ELF core of a guest that aborts or faults. */
 
 /*
  * The core file is written under the sandbox, which must not be able to

@@ -1,4 +1,4 @@
-/* hvt_module_gdb.c: a GDB remote stub the guest waits on before its first instruction (solo5-hvt-debug). */
+/* hvt_module_gdb.c: a GDB remote stub the guest waits on (solo5-hvt-debug). */
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -139,9 +139,12 @@ static bool mem_read(struct hvt *hvt, uint64_t addr, uint64_t len,
                      char *out)
 {
     uint8_t buf[HVT_GDB_PACKET_MAX / 2];
-    const uint8_t *p = guest_range(hvt, addr, len);
 
-    if (p == NULL || len > sizeof buf - 1)
+    /* A shorter reply than asked for is allowed: gdb asks for the rest. */
+    if (len > sizeof buf)
+        len = sizeof buf;
+    const uint8_t *p = guest_range(hvt, addr, len);
+    if (p == NULL || len == 0)
         return false;
     memcpy(buf, p, len);
     for (unsigned i = 0; i < gdb.nbp; i++) {
