@@ -247,6 +247,36 @@ check_block_markers() {
     done
 }
 
+@test "block: 4096-byte sectors on virtio-blk and virtio-scsi" {
+    local s dev
+    for HV in "${HVS[@]}"; do
+        for s in blk scsi; do
+            dev=virtio-blk-pci
+            [ "$s" = scsi ] && dev=scsi-hd
+            rm -f "$WORK/disk"
+            truncate -s 8M "$WORK/disk"
+            UT_OPTS=(-s "$s" -d "$WORK/disk")
+            SOLO5_VIRTIO_QEMU_ARGS="-global $dev.logical_block_size=4096 -global $dev.physical_block_size=4096" \
+                run_ut block
+            expect_success
+            expect_line '^block: capacity=8388608 block_size=4096$'
+            check_block_markers "$WORK/disk" 4096
+        done
+    done
+}
+
+@test "q35: a disk behind a PCIe root port (modern-only) on a secondary bus" {
+    for HV in "${HVS[@]}"; do
+        rm -f "$WORK/disk"
+        truncate -s 1M "$WORK/disk"
+        SOLO5_VIRTIO_QEMU_ARGS="-M q35 -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 -drive file=$WORK/disk,if=none,id=rd,format=raw -device virtio-blk-pci,drive=rd,bus=rp1" \
+            run_ut block
+        expect_success
+        expect_line "^Solo5: block 'storage': virtio-blk 01:00\\.0 \\(modern\\)"
+        check_block_markers "$WORK/disk" 512
+    done
+}
+
 @test "transports: legacy-only and modern-only virtio-blk devices both work" {
     local mode
     for HV in "${HVS[@]}"; do
