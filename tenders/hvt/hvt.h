@@ -74,7 +74,7 @@ struct hvt {
 #define HVT_FD_NET 1u   /* a tap: read, write */
 #define HVT_FD_BLOCK 2u /* a block file: pread, pwrite, fdatasync */
 /* solo5-hvt-debug only: */
-#define HVT_FD_GDB 3u      /* the gdb connection: read, write; vCPU state */
+#define HVT_FD_GDB 3u      /* the gdb connection: read, sendto; vCPU state */
 #define HVT_FD_CORE 4u     /* the unnamed core file: pwrite */
 #define HVT_FD_CORE_CMD 5u /* the pipe that names it: write */
 #define HVT_FD_CORE_ACK 6u /* the pipe that says it is named: read */
@@ -190,8 +190,9 @@ struct hvt_module {
     /* Called at every exit: flush what must reach the host. */
     void (*cleanup)(struct hvt *hvt);
     /*
-     * Debug hooks, left NULL by the production modules. Both run under
-     * the sandbox, before cleanup, and return; the tender then exits.
+     * Debug hooks, left NULL by the production modules. Both are called
+     * before cleanup and return; the tender then exits. They normally run
+     * under the sandbox: only the system calls it allows them.
      * halt: the guest asked to exit with STATUS (HALT); CORE is 0 or the
      * unchecked guest address of the struct hvt_trap_frame of a fatal
      * exception.

@@ -9,7 +9,9 @@
 
 void hvt_sandbox_allow_fd(struct hvt *hvt, int fd, unsigned kind)
 {
-    if (hvt->nsandbox_fd == sizeof hvt->sandbox_fd / sizeof hvt->sandbox_fd[0])
+    size_t max = sizeof hvt->sandbox_fd / sizeof hvt->sandbox_fd[0];
+
+    if (hvt->nsandbox_fd == max)
         hvt_die("sandbox: too many descriptors");
     hvt->sandbox_fd[hvt->nsandbox_fd].fd = fd;
     hvt->sandbox_fd[hvt->nsandbox_fd].kind = kind;
