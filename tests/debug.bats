@@ -336,3 +336,21 @@ dump() {
     [ "$TSTATUS" -eq 0 ] || { echo "tender status $TSTATUS" >&2; cat "$WORK/err" >&2; false; }
     grep -q 'exit with status 0' "$WORK/out"
 }
+
+@test "gdb: software watchpoints and finish; hardware ones are refused" {
+    skip_unless_kvm
+    skip_unless_cmd gdb
+    start_debug "$UK" count
+    gdb_run 'break dumpcore_count' continue \
+        'set can-use-hw-watchpoints 0' 'watch dumpcore_counter' continue \
+        continue delete finish 'hbreak solo5_exit' continue delete continue
+    expect_line 'Cannot insert hardware breakpoint'
+    expect_line '^Old value = 7$'
+    expect_line '^New value = 8$'
+    expect_line '^Old value = 8$'
+    expect_line '^New value = 10$'
+    expect_line '^Value returned is \$[0-9]+ = 62$'
+    expect_line 'exited normally'
+    tender_status
+    [ "$TSTATUS" -eq 0 ]
+}
