@@ -591,6 +591,8 @@ refused() {
     refused -n solo5nosuchtap0 "$(ut hello)"
     refused -n lo "$(ut hello)"
     refused -n tap0:99999 "$(ut hello)"
+    # A command line beyond the binding's limit is refused, not cut.
+    refused "$(ut hello)" "$(head -c 9000 /dev/zero | tr '\0' x)"
     # Not a unikernel, and a unikernel for another target.
     echo 'not an ELF' >"$WORK/junk"
     refused "$WORK/junk"

@@ -34,7 +34,7 @@ static char cmdline[CMDLINE_MAX];
  * the arguments by one space: drop the name and that one space, and keep
  * the rest exactly as given (it may start with spaces of its own).
  */
-static void copy_cmdline(const char *src)
+static bool copy_cmdline(const char *src)
 {
     const char *p = src;
     while (*p == ' ')
@@ -49,6 +49,12 @@ static void copy_cmdline(const char *src)
         n++;
     }
     cmdline[n] = '\0';
+    if (p[n] != '\0') {
+        log_printf("Solo5: error: the command line is longer than %u bytes\n",
+                   CMDLINE_MAX - 1);
+        return false;
+    }
+    return true;
 }
 
 bool mb_parse(uint32_t magic, uint32_t mbi_pa, struct mb_info *out)
@@ -61,8 +67,10 @@ bool mb_parse(uint32_t magic, uint32_t mbi_pa, struct mb_info *out)
         return false;
     }
     const struct mbi *mbi = (const struct mbi *)(uintptr_t)mbi_pa;
-    if (mbi->flags & MBI_CMDLINE)
-        copy_cmdline((const char *)(uintptr_t)mbi->cmdline);
+    /* Refused rather than cut: a shortened command line could mean anything. */
+    if ((mbi->flags & MBI_CMDLINE) &&
+        !copy_cmdline((const char *)(uintptr_t)mbi->cmdline))
+        return false;
 
     /*
      * The heap: the largest RAM region below 4 GiB that ends above the

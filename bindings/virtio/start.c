@@ -39,7 +39,7 @@ void virtio_start(uint32_t mbi, uint32_t magic)
 
     struct mb_info mb;
     if (!mb_parse(magic, mbi, &mb))
-        platform_exit(SOLO5_EXIT_ABORT, NULL);
+        platform_exit(SOLO5_EXIT_FAILURE, NULL);
     /* Early, so that quiet also silences the device report. */
     if (!cmdline_parse(mb.cmdline))
         platform_exit(SOLO5_EXIT_FAILURE, NULL);
