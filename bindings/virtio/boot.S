@@ -7,8 +7,8 @@
  * information. Every instruction here is emulated on PVM (about 0.6 us
  * each), so this file does only what needs CPL0: control registers, EFER,
  * GDT, TSS, IDT, then iretq to C at CPL3. The page tables it uses are
- * built by the assembler (boot_pagetables.S); the IDT gates and the final
- * W^X page tables are written later at CPL3 (see platform_start.c).
+ * built by the assembler (boot_tables.S); the IDT gates and the final
+ * W^X page tables are written later at CPL3 (start.c, pagetables.c).
  */
 
 #include "virtio_cpu.h"
