@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hvt_debug.h"
 
@@ -29,10 +30,24 @@ bool hvt_gdb_reg_set(unsigned n, const char *in, struct hvt_debug_regs *r,
 /* The signal number (GDB's numbering) to report exception VECTOR as. */
 int hvt_gdb_signal(unsigned vector);
 
-/* The vector of a breakpoint trap, a single-step trap, the breakpoint
- * instruction's byte and its length. */
-#define HVT_GDB_VEC_BREAK 3u
-#define HVT_GDB_VEC_STEP 1u
-#define HVT_GDB_BREAK_INSN 0xccu
+/* The program counter in R. */
+uint64_t hvt_gdb_pc(const struct hvt_debug_regs *r);
+void hvt_gdb_set_pc(struct hvt_debug_regs *r, uint64_t pc);
+
+/* Arms (or disarms) a single step of one instruction at the next resume. */
+void hvt_gdb_set_step(struct hvt_debug_regs *r, bool step);
+
+/* True if exception VECTOR is what a single step raises. */
+bool hvt_gdb_is_step(unsigned vector);
+
+/*
+ * If exception VECTOR with registers R is what a software breakpoint
+ * raises, returns true with *ADDR the breakpoint's address.
+ */
+bool hvt_gdb_is_break(unsigned vector, const struct hvt_debug_regs *r,
+                      uint64_t *addr);
+
+/* The software breakpoint instruction (one byte). */
+#define HVT_GDB_BREAK_INSN 0xccu /* int3 */
 
 #endif /* HVT_GDB_ARCH_H_INCLUDED */

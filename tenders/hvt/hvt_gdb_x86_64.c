@@ -251,6 +251,39 @@ bool hvt_gdb_reg_set(unsigned n, const char *in, struct hvt_debug_regs *r,
     return true;
 }
 
+uint64_t hvt_gdb_pc(const struct hvt_debug_regs *r)
+{
+    return r->rip;
+}
+
+void hvt_gdb_set_pc(struct hvt_debug_regs *r, uint64_t pc)
+{
+    r->rip = pc;
+}
+
+void hvt_gdb_set_step(struct hvt_debug_regs *r, bool step)
+{
+    if (step)
+        r->rflags |= HVT_DEBUG_RFLAGS_TF;
+    else
+        r->rflags &= ~HVT_DEBUG_RFLAGS_TF;
+}
+
+bool hvt_gdb_is_step(unsigned vector)
+{
+    return vector == 1; /* #DB */
+}
+
+bool hvt_gdb_is_break(unsigned vector, const struct hvt_debug_regs *r,
+                      uint64_t *addr)
+{
+    /* #BP is a trap: RIP is past the one-byte int3. */
+    if (vector != 3)
+        return false;
+    *addr = r->rip - 1;
+    return true;
+}
+
 int hvt_gdb_signal(unsigned vector)
 {
     switch (vector) {

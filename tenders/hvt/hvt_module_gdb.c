@@ -222,13 +222,13 @@ static void resume(struct hvt *hvt, const char *args, bool step, int sig)
     if (*p == ';')
         p++;
     if (hvt_gdb_num(&p, &addr))
-        gdb.regs.rip = addr;
+        hvt_gdb_set_pc(&gdb.regs, addr);
     if (gdb.fpu_dirty && hvt_debug_set_fpu(hvt, &gdb.fpu) < 0)
         hvt_guest_fault(hvt, "gdb: KVM_SET_FPU: %s", strerror(errno));
     gdb.fpu_dirty = false;
     gdb.stepping = step;
     if (step)
-        gdb.regs.rflags |= HVT_DEBUG_RFLAGS_TF;
+        hvt_gdb_set_step(&gdb.regs, true);
     hvt_debug_resume(hvt, &gdb.regs);
 }
 
@@ -378,13 +378,15 @@ static bool gdb_port(struct hvt *hvt, unsigned port)
         hvt_debug_reflect(hvt);
         return true;
     }
-    bool stepped = gdb.stepping && vec == HVT_GDB_VEC_STEP;
+    bool stepped = gdb.stepping && hvt_gdb_is_step(vec);
+    uint64_t bp;
     if (gdb.stepping)
-        gdb.regs.rflags &= ~HVT_DEBUG_RFLAGS_TF;
+        hvt_gdb_set_step(&gdb.regs, false);
     gdb.stepping = false;
     gdb.exception = false;
-    if (vec == HVT_GDB_VEC_BREAK && bp_find(gdb.regs.rip - 1) >= 0) {
-        gdb.regs.rip--; /* report the breakpoint's address, not past it */
+    if (hvt_gdb_is_break(vec, &gdb.regs, &bp) && bp_find(bp) >= 0) {
+        /* Report the breakpoint's address, as swbreak promises gdb. */
+        hvt_gdb_set_pc(&gdb.regs, bp);
         strcpy(gdb.stop, "T05swbreak:;");
     } else if (stepped) {
         strcpy(gdb.stop, "T05");
