@@ -127,7 +127,7 @@ static void m_reset(struct vdev *d)
 {
     w8(d->common, C_STATUS, 0);
     /* The device is reset once the status reads back as zero. */
-    for (int i = 0; i < 1000000 && r8(d->common, C_STATUS) != 0; i++)
+    for (int i = 0; i < 100000 && r8(d->common, C_STATUS) != 0; i++)
         vplat_pause();
     w16(d->common, C_MSIX_CONFIG, NO_VECTOR);
 }

@@ -110,7 +110,8 @@ static uint64_t tsc_calibrate(void)
     io_outb(0x42, count & 0xff);
     io_outb(0x42, count >> 8);
     uint64_t t0 = cpu_rdtsc();
-    for (long i = 0; i < 100000000L && !(io_inb(0x61) & 0x20); i++)
+    /* Bounded: each read is an exit; a missing gate must not hang boot. */
+    for (long i = 0; i < 200000L && !(io_inb(0x61) & 0x20); i++)
         ;
     uint64_t t1 = cpu_rdtsc();
     io_outb(0x61, gate);
@@ -143,7 +144,7 @@ static unsigned bcd(uint8_t v, bool is_bcd)
 /* Seconds since the epoch from the CMOS RTC (UTC, as QEMU keeps it). */
 static uint64_t rtc_read(void)
 {
-    for (long i = 0; i < 1000000L && (cmos(0x0a) & 0x80); i++)
+    for (long i = 0; i < 10000L && (cmos(0x0a) & 0x80); i++)
         ;
     uint8_t s = cmos(0x00), mi = cmos(0x02), h = cmos(0x04);
     uint8_t d = cmos(0x07), mo = cmos(0x08), y = cmos(0x09);
