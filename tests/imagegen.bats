@@ -142,13 +142,17 @@ golden() {
     cmp "$WORK/x/disk.raw" "$WORK/disk.img"
 }
 
-@test "layout: -f tar -s 1500M rounds up to 2 GiB, -s 3G stays 3 GiB" {
+@test "layout: -f tar -s 1500M rounds up to 2 GiB, -s 3G and -s 10G stay" {
     mk -f tar -s 1500M "$WORK/a.tar.gz" "$KERNEL"
     expect_status 0
     tar -tvzf "$WORK/a.tar.gz" | grep -q ' 2147483648 '
     mk -f tar -s 3G "$WORK/b.tar.gz" "$KERNEL"
     expect_status 0
     tar -tvzf "$WORK/b.tar.gz" | grep -q ' 3221225472 '
+    # Past 8 GiB the size fields switch to GNU's base-256 form.
+    mk -f tar -s 10G "$WORK/c.tar.gz" "$KERNEL"
+    expect_status 0
+    tar -tvzf "$WORK/c.tar.gz" | grep -q ' 10737418240 '
 }
 
 @test "layout: -f qcow2 passes qemu-img check and holds the raw disk" {
