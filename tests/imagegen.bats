@@ -185,6 +185,30 @@ golden() {
     expect_error 'too small'
 }
 
+@test "layout: the FAT grows with the unikernel and stays valid FAT16" {
+    for sz in 40M 300M; do
+        # Trailing zeros keep the ELF and Multiboot header valid.
+        cp "$KERNEL" "$WORK/big.k"
+        truncate -s $sz "$WORK/big.k"
+        mk -b grub -F bios "$WORK/big.img" "$WORK/big.k"
+        expect_status 0
+        local size
+        size=$(sfdisk -d "$WORK/big.img" | sed -nE 's/.*start= *2048, size= *([0-9]+).*/\1/p')
+        [ "$size" -gt $(( $(stat -c %s "$WORK/big.k") / 512 )) ]
+        dd if="$WORK/big.img" of="$WORK/big.fat" bs=512 skip=2048 count="$size" conv=sparse status=none
+        run fsck.fat -n "$WORK/big.fat"
+        expect_status 0
+        printf 'drive z: file="%s"\n' "$WORK/big.fat" >"$WORK/rc"
+        MTOOLSRC=$WORK/rc mdir z:/kernel | grep -qE "kernel +$(stat -c %s "$WORK/big.k") "
+    done
+    rm -f "$WORK/big.k" "$WORK/big.img" "$WORK/big.fat"
+    cp "$KERNEL" "$WORK/huge.k"
+    truncate -s 1100M "$WORK/huge.k"
+    mkdir "$WORK/out"
+    mk "$WORK/out/a.img" "$WORK/huge.k"
+    expect_error 'huge.k: too large'
+}
+
 # ------------------------------------------------ output: sparse, atomic
 
 @test "output: a 100 GiB raw disk allocates well under 2 MiB" {
