@@ -6,6 +6,8 @@
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
+# Keep generated sources (manifest.c) for inspection and fewer rebuilds.
+.SECONDARY:
 
 include Makefile.common
 
