@@ -52,10 +52,11 @@ struct hvt {
     unsigned pollfd_handle[MFT_MAX_ENTRIES];
     unsigned npollfd;
 
-    /* Host files the guest's hypercalls use, for the sandbox's rules. */
+    /* Host files the guest's hypercalls use, with the sandbox's rules. */
     struct {
         int fd;
-        unsigned kind; /* HVT_FD_* */
+        const struct hvt_sandbox_rule *rules;
+        unsigned nrules;
     } sandbox_fd[MFT_MAX_ENTRIES + 4]; /* + the debug modules' */
     unsigned nsandbox_fd;
 
@@ -71,13 +72,19 @@ struct hvt {
     bool (*debug_port)(struct hvt *hvt, unsigned port);
 };
 
-#define HVT_FD_NET 1u   /* a tap: read, write */
-#define HVT_FD_BLOCK 2u /* a block file: pread, pwrite, fdatasync */
-/* solo5-hvt-debug only: */
-#define HVT_FD_GDB 3u      /* the gdb connection: read, sendto; vCPU state */
-#define HVT_FD_CORE 4u     /* the unnamed core file: pwrite */
-#define HVT_FD_CORE_CMD 5u /* the pipe that names it: write */
-#define HVT_FD_CORE_ACK 6u /* the pipe that says it is named: read */
+/*
+ * One line of the seccomp allow-list a module contributes, kept beside the
+ * code that needs it: system call NR (a SYS_* number) on the descriptor the
+ * module registers, or, if VCPU_IOCTL is set, ioctl request IOCTL on the
+ * vCPU; WHY says what for.
+ */
+struct hvt_sandbox_rule {
+    long nr;
+    bool vcpu_ioctl;
+    unsigned long ioctl;
+    const char *why;
+};
+#define HVT_RULES_COUNT(r) ((unsigned)(sizeof(r) / sizeof((r)[0])))
 
 /* ---- core (hvt_core.c) ------------------------------------------------ */
 
@@ -139,8 +146,14 @@ const void *hvt_signals_run_mask(void);
 
 /* ---- sandbox (hvt_sandbox_linux.c) ----------------------------------- */
 
-/* Lets the guest's hypercalls use FD as KIND (HVT_FD_*) once sandboxed. */
-void hvt_sandbox_allow_fd(struct hvt *hvt, int fd, unsigned kind);
+/*
+ * Allows the NRULES RULES on descriptor FD once sandboxed (a module's own
+ * allow-list for the host resource it attached). Dies if there are more
+ * descriptors than the table holds.
+ */
+void hvt_sandbox_allow_fd(struct hvt *hvt, int fd,
+                          const struct hvt_sandbox_rule *rules,
+                          unsigned nrules);
 
 /*
  * Drops privileges: installs the seccomp allow-list for the run loop and

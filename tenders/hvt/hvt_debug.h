@@ -42,6 +42,10 @@ struct hvt_debug_fpu {
  * Reads the vCPU's registers as they are now. Returns 0, or -1 with errno
  * set (a KVM ioctl failed).
  */
+/* The vCPU ioctls the debugger needs beyond the tender's, for the sandbox. */
+extern const struct hvt_sandbox_rule hvt_debug_vcpu_rules[];
+extern const unsigned hvt_debug_vcpu_nrules;
+
 int hvt_debug_vcpu_regs(struct hvt *hvt, struct hvt_debug_regs *r);
 
 /* The same for the x87/SSE state. */

@@ -3,10 +3,19 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 
 #include "hvt_cpu_x86_64.h"
 #include "hvt_debug.h"
 #include "hvt_kvm.h"
+
+/* The vCPU ioctls only the debugger needs, for the sandbox. */
+const struct hvt_sandbox_rule hvt_debug_vcpu_rules[] = {
+    { SYS_ioctl, true, KVM_SET_REGS, "gdb: write registers, resume" },
+    { SYS_ioctl, true, KVM_GET_FPU, "gdb: read x87/SSE registers" },
+    { SYS_ioctl, true, KVM_SET_FPU, "gdb: write x87/SSE registers" },
+};
+const unsigned hvt_debug_vcpu_nrules = HVT_RULES_COUNT(hvt_debug_vcpu_rules);
 
 /*
  * The debugger's page, in the hole the layout leaves between the TSS and

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hvt.h"
@@ -72,6 +73,13 @@ static bool block_option(const char *opt)
     return true;
 }
 
+/* The sandbox's lines for each block descriptor. */
+static const struct hvt_sandbox_rule block_rules[] = {
+    { SYS_pread64, false, 0, "BLOCK_READ" },
+    { SYS_pwrite64, false, 0, "BLOCK_WRITE" },
+    { SYS_fdatasync, false, 0, "flush the file at exit" },
+};
+
 static void block_setup(struct hvt *hvt)
 {
     for (unsigned i = 0; i < ndevs; i++) {
@@ -115,7 +123,8 @@ static void block_setup(struct hvt *hvt)
         di->capacity = d->capacity;
         di->block_size = d->sector;
         by_handle[d->handle] = d;
-        hvt_sandbox_allow_fd(hvt, d->fd, HVT_FD_BLOCK);
+        hvt_sandbox_allow_fd(hvt, d->fd, block_rules,
+                             HVT_RULES_COUNT(block_rules));
     }
 }
 

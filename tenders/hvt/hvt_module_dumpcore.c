@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hvt.h"
@@ -95,6 +96,18 @@ static void helper(int dirfd, int file, int cmd, int ack)
     _exit(0);
 }
 
+
+/* The sandbox's lines for the unnamed core file and the helper's pipes. */
+static const struct hvt_sandbox_rule core_file_rules[] = {
+    { SYS_pwrite64, false, 0, "dumpcore: write the unnamed core file" },
+};
+static const struct hvt_sandbox_rule core_cmd_rules[] = {
+    { SYS_write, false, 0, "dumpcore: ask the helper to name the file" },
+};
+static const struct hvt_sandbox_rule core_ack_rules[] = {
+    { SYS_read, false, 0, "dumpcore: wait until the file is named" },
+};
+
 static void dumpcore_setup(struct hvt *hvt)
 {
     int cmd[2], ack[2];
@@ -137,9 +150,12 @@ static void dumpcore_setup(struct hvt *hvt)
     close(ack[1]);
     dc.cmd = cmd[1];
     dc.ack = ack[0];
-    hvt_sandbox_allow_fd(hvt, dc.file, HVT_FD_CORE);
-    hvt_sandbox_allow_fd(hvt, dc.cmd, HVT_FD_CORE_CMD);
-    hvt_sandbox_allow_fd(hvt, dc.ack, HVT_FD_CORE_ACK);
+    hvt_sandbox_allow_fd(hvt, dc.file, core_file_rules,
+                         HVT_RULES_COUNT(core_file_rules));
+    hvt_sandbox_allow_fd(hvt, dc.cmd, core_cmd_rules,
+                         HVT_RULES_COUNT(core_cmd_rules));
+    hvt_sandbox_allow_fd(hvt, dc.ack, core_ack_rules,
+                         HVT_RULES_COUNT(core_ack_rules));
 }
 
 /* ---- the core file ----------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hvt.h"
@@ -406,6 +407,13 @@ static bool gdb_port(struct hvt *hvt, unsigned port)
 }
 
 /* Waits for gdb with the guest stopped before its first instruction. */
+
+/* The sandbox's lines for the gdb connection. */
+static const struct hvt_sandbox_rule gdb_rules[] = {
+    { SYS_read, false, 0, "gdb: receive packets" },
+    { SYS_sendto, false, 0, "gdb: send replies (MSG_NOSIGNAL)" },
+};
+
 static void gdb_guest_init(struct hvt *hvt)
 {
     if (!gdb.enabled)
@@ -432,7 +440,10 @@ static void gdb_guest_init(struct hvt *hvt)
     close(gdb.lfd); /* one debugger, once */
     int one = 1;
     setsockopt(gdb.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    hvt_sandbox_allow_fd(hvt, gdb.fd, HVT_FD_GDB);
+    hvt_sandbox_allow_fd(hvt, gdb.fd, gdb_rules, HVT_RULES_COUNT(gdb_rules));
+    /* The vCPU state gdb reads and writes (host-specific requests). */
+    hvt_sandbox_allow_fd(hvt, -1, hvt_debug_vcpu_rules,
+                         hvt_debug_vcpu_nrules);
 
     if (hvt_debug_vcpu_regs(hvt, &gdb.regs) < 0 ||
         hvt_debug_get_fpu(hvt, &gdb.fpu) < 0)

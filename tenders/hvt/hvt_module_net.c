@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hvt.h"
@@ -159,6 +160,12 @@ static uint32_t tap_mtu(const char *opt, const char *ifname)
 
 static uint64_t net_io_pump(struct hvt *hvt);
 
+/* The sandbox's lines for each tap descriptor. */
+static const struct hvt_sandbox_rule tap_rules[] = {
+    { SYS_read, false, 0, "receive frames from the tap" },
+    { SYS_write, false, 0, "send frames to the tap" },
+};
+
 static void net_setup(struct hvt *hvt)
 {
     for (unsigned i = 0; i < ndevs; i++) {
@@ -191,7 +198,7 @@ static void net_setup(struct hvt *hvt)
             2 * (HVT_NETRING_HDR +
                  (uint64_t)HVT_NETRING_SLOTS * d->slot_size);
         hvt_register_pollfd(hvt, d->fd, d->handle);
-        hvt_sandbox_allow_fd(hvt, d->fd, HVT_FD_NET);
+        hvt_sandbox_allow_fd(hvt, d->fd, tap_rules, HVT_RULES_COUNT(tap_rules));
     }
     if (ndevs > 0)
         hvt->io_pump = net_io_pump;

@@ -63,7 +63,10 @@ int main(int argc, char **argv)
     fake_vcpu = open("/dev/null", O_RDWR);
     int blk = open("/dev/null", O_RDWR);
     int other = open("/dev/null", O_RDWR);
-    hvt_sandbox_allow_fd(&hvt, blk, HVT_FD_BLOCK);
+    static const struct hvt_sandbox_rule blk_rules[] = {
+        { SYS_pwrite64, false, 0, "the block device's write" },
+    };
+    hvt_sandbox_allow_fd(&hvt, blk, blk_rules, HVT_RULES_COUNT(blk_rules));
     hvt_sandbox_enter(&hvt);
     say("sandboxed\n");
 
