@@ -76,7 +76,7 @@ ends_by_tender() {
 @test "hostile: ports outside the I/O bitmap fault, others the tender refuses" {
     ends_in_guest portin '#GP'
     ends_in_guest portout '#GP'
-    ends_by_tender hcport '(unknown hypercall|port I/O)'
+    ends_by_tender hcport 'port I/O the tender does not serve: out to port 0x509 \(1 bytes\)'
 }
 
 @test "hostile: memory beyond the guest's is not mapped" {

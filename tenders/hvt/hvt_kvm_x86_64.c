@@ -163,10 +163,12 @@ static void handle_io(struct hvt *hvt, struct hvt_kvm *k)
     if (port < HVT_HYPERCALL_PIO_BASE && hvt->debug_port &&
         run->io.direction == KVM_EXIT_IO_OUT && hvt->debug_port(hvt, port))
         return;
-    if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 ||
-        run->io.count != 1 || port < HVT_HYPERCALL_PIO_BASE ||
-        nr >= HVT_HYPERCALL_MAX || hvt->hypercall[nr] == NULL) {
-        if (port >= HVT_HYPERCALL_PIO_BASE && nr < HVT_HYPERCALL_MAX + 64)
+    bool hypercall_shaped = run->io.direction == KVM_EXIT_IO_OUT &&
+                            run->io.size == 4 && run->io.count == 1 &&
+                            port >= HVT_HYPERCALL_PIO_BASE;
+    if (!hypercall_shaped || nr >= HVT_HYPERCALL_MAX ||
+        hvt->hypercall[nr] == NULL) {
+        if (hypercall_shaped)
             hvt_guest_fault(hvt, "unknown hypercall %u at rip=0x%llx", nr,
                             (unsigned long long)guest_rip(k));
         hvt_guest_fault(hvt,
