@@ -330,6 +330,8 @@ start_ut() {
     local name=$1 i
     shift
     echo "# under -H $HV: $name $*" >&2
+    # Each run has a new random MAC: forget the last run's.
+    in_ns ip neigh flush all
     in_ns timeout "${UT_TIMEOUT:-600}" "$RUN" -q -H "$HV" "${UT_OPTS[@]}" \
         "$(ut "$name")" "$@" >"$WORK/out" 2>&1 &
     UT_PID=$!

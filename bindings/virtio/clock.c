@@ -35,6 +35,7 @@ static volatile struct pvwall pvwall __attribute__((aligned(64)));
 static bool use_pvclock;
 
 static uint64_t tsc_base, tsc_mult_ns; /* without pvclock */
+static uint64_t tsc_hz;
 static uint64_t wall_offset;           /* wall = monotonic + offset */
 static uint64_t last;                  /* monotonic never goes back */
 
@@ -177,10 +178,24 @@ void clock_init(void)
         wall_offset = w;
         return;
     }
-    tsc_mult_ns = tsc_mult(tsc_calibrate());
+    tsc_hz = tsc_calibrate();
+    tsc_mult_ns = tsc_mult(tsc_hz);
     tsc_base = cpu_rdtsc();
     uint64_t rtc = rtc_read();
     wall_offset = rtc * 1000000000ULL - clock_now();
+}
+
+uint64_t clock_ns_to_tsc(uint64_t ns)
+{
+    if (!use_pvclock)
+        return (uint64_t)(((unsigned __int128)ns * tsc_hz) / 1000000000u);
+    /* The inverse of the scaling in pvclock_read(). */
+    uint32_t mul = pvclock.tsc_to_system_mul;
+    int8_t shift = pvclock.tsc_shift;
+    if (mul == 0)
+        return ns;
+    uint64_t t = (uint64_t)(((unsigned __int128)ns << 32) / mul);
+    return shift < 0 ? t << -shift : t >> shift;
 }
 
 solo5_time_t solo5_clock_monotonic(void)

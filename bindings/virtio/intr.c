@@ -1,10 +1,12 @@
-/* intr.c: legacy interrupts (8259 PIC, local APIC virtual wire) and the PIT timer. */
+/* intr.c: legacy interrupts (8259 PIC, local APIC virtual wire) and the wake-up timer. */
 
 /*
  * Interrupts only ever wake the CPU from the halt in a CPL0 wait (cpl0.c):
  * CPL3 runs with interrupts off, and a device interrupt that arrives then
- * stays pending until the next wait. The PIT's one-shot mode bounds a
- * halt; PCI devices use the legacy interrupt line the firmware assigned.
+ * stays pending until the next wait. PCI devices use the legacy interrupt
+ * line the firmware assigned. The timer that bounds a halt is the local
+ * APIC's TSC-deadline mode where the CPU has it (one interrupt however
+ * long the wait), else the PIT's one-shot mode (at most 55 ms a time).
  */
 
 #include "platform.h"
@@ -16,6 +18,13 @@
 #define PIT_CMD 0x43
 #define PIT_HZ 1193182ULL
 #define LAPIC_BASE 0xfee00000UL
+#define LAPIC_EOI (0xb0 / 4)
+#define LAPIC_LVT_TIMER (0x320 / 4)
+#define LVT_TSC_DEADLINE 0x40000
+#define MSR_TSC_DEADLINE 0x6e0
+#define VEC_TIMER 0x40
+/* A lost deadline interrupt must not mean sleeping for ever. */
+#define DEADLINE_MAX_NS 1000000000ULL
 
 #define HANDLERS_PER_IRQ 8
 
@@ -25,6 +34,7 @@ static struct {
 } handlers[16][HANDLERS_PER_IRQ];
 static uint16_t pic_mask = 0xffff;
 static bool started;
+static bool tsc_deadline;
 
 static void pic_write_mask(void)
 {
@@ -39,8 +49,9 @@ static void pic_write_mask(void)
 static void lapic_virtual_wire(void)
 {
     volatile uint32_t *apic = (volatile uint32_t *)LAPIC_BASE;
-    apic[0xf0 / 4] = 0x1ff;     /* enabled, spurious vector 0xff */
-    apic[0x320 / 4] = 0x10000;  /* its own timer masked */
+    apic[0xf0 / 4] = 0x1ff; /* enabled, spurious vector 0xff */
+    apic[LAPIC_LVT_TIMER] = tsc_deadline ? (LVT_TSC_DEADLINE | VEC_TIMER)
+                                         : 0x10000; /* masked */
     apic[0x350 / 4] = 0x700;    /* LINT0: ExtINT */
     apic[0x360 / 4] = 0x400;    /* LINT1: NMI */
 }
@@ -51,6 +62,9 @@ void intr_init(void)
     tss_io_allow(PIC2, 2);
     tss_io_allow(PIT_CH0, 4);
     pt_mmio_reserve(LAPIC_BASE, PAGE_SIZE);
+    uint32_t r[4];
+    cpu_cpuid(1, 0, r);
+    tsc_deadline = (r[2] >> 24) & 1;
     /* The timer and the cascade to the second PIC. */
     pic_mask = (uint16_t)~((1u << 0) | (1u << 2));
 }
@@ -98,6 +112,10 @@ bool intr_register(uint8_t irq, void (*fn)(void *), void *arg)
 
 bool intr_handle(uint64_t vector)
 {
+    if (vector == VEC_TIMER) {
+        ((volatile uint32_t *)LAPIC_BASE)[LAPIC_EOI] = 0;
+        return true;
+    }
     if (vector >= VEC_IRQ_BASE + 16)
         return true; /* the local APIC's spurious vector: nothing to do */
     unsigned irq = (unsigned)(vector - VEC_IRQ_BASE);
@@ -122,6 +140,16 @@ bool intr_handle(uint64_t vector)
 
 void intr_timer_arm(uint64_t ns)
 {
+    if (tsc_deadline) {
+        if (ns > DEADLINE_MAX_NS)
+            ns = DEADLINE_MAX_NS;
+        uint64_t at = cpu_rdtsc() + clock_ns_to_tsc(ns) + 1;
+        __asm__ __volatile__("wrmsr"
+                             :
+                             : "c"(MSR_TSC_DEADLINE), "a"((uint32_t)at),
+                               "d"((uint32_t)(at >> 32)));
+        return;
+    }
     /* The counter is 16 bits: about 55 ms at most, then we wake and re-arm. */
     uint64_t ticks = 0xffff;
     if (ns < 50000000ULL)

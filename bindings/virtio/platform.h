@@ -116,6 +116,7 @@ void intr_timer_arm(uint64_t ns);
 void clock_prepare(struct cpl0_setup *s); /* before CPL0_SETUP */
 void clock_init(void);                    /* after it */
 uint64_t clock_now(void);                 /* monotonic ns; also at CPL0 */
+uint64_t clock_ns_to_tsc(uint64_t ns);    /* TSC ticks in NS; also at CPL0 */
 
 /* pci.c: configuration space and enumeration. */
 uint32_t pci_read32(uint32_t bdf, unsigned off);
