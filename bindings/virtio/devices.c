@@ -24,7 +24,8 @@ static bool vdev_used[VDEV_MAX];
 
 static struct vnet nets[VDEV_MAX];
 static struct vnet *net_of[MFT_MAX_ENTRIES];
-static bool net_polled[MFT_MAX_ENTRIES];
+static solo5_handle_set_t nets_bound;  /* handles with a NIC */
+static solo5_handle_set_t nets_polled; /* ... whose NIC cannot interrupt */
 
 enum blk_kind { BLK_VIRTIO, BLK_SCSI };
 struct blkdev {
@@ -196,8 +197,12 @@ void devices_bind(void)
                 missing++;
                 continue;
             }
-            hook_interrupt(&vdevs[i], &net_polled[e]);
+            bool polled;
+            hook_interrupt(&vdevs[i], &polled);
+            if (polled)
+                nets_polled |= 1ULL << e;
             net_of[e] = nd;
+            nets_bound |= 1ULL << e;
             if (!bindings_quiet)
                 log_printf("Solo5: net '%s': virtio-net %s (%s), "
                            "mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %lu\n",
@@ -264,11 +269,17 @@ void devices_flush(void)
     }
 }
 
+/*
+ * Both also run at CPL0 in the idle loop, where every instruction is
+ * emulated on PVM: visit only the handles in the set.
+ */
 bool devices_input_pending(solo5_handle_set_t handles)
 {
-    for (unsigned h = 0; h < MFT_MAX_ENTRIES; h++) {
-        if ((handles & (1ULL << h)) && net_of[h] != NULL &&
-            vnet_rx_pending(net_of[h]))
+    handles &= nets_bound;
+    while (handles != 0) {
+        unsigned h = (unsigned)__builtin_ctzll(handles);
+        handles &= handles - 1;
+        if (vnet_rx_pending(net_of[h]))
             return true;
     }
     return false;
@@ -276,11 +287,7 @@ bool devices_input_pending(solo5_handle_set_t handles)
 
 bool devices_need_polling(solo5_handle_set_t handles)
 {
-    for (unsigned h = 0; h < MFT_MAX_ENTRIES; h++) {
-        if ((handles & (1ULL << h)) && net_polled[h])
-            return true;
-    }
-    return false;
+    return (handles & nets_polled) != 0;
 }
 
 static solo5_result_t result(enum vio_result r)
@@ -379,10 +386,11 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
         virtio_cpl0_call(CPL0_WAIT, (uintptr_t)&w);
     }
     if (ready_set != NULL) {
-        solo5_handle_set_t ready = 0;
-        for (unsigned h = 0; h < MFT_MAX_ENTRIES; h++) {
-            if ((nets_set & (1ULL << h)) && net_of[h] != NULL &&
-                vnet_rx_pending(net_of[h]))
+        solo5_handle_set_t ready = 0, left = nets_set & nets_bound;
+        while (left != 0) {
+            unsigned h = (unsigned)__builtin_ctzll(left);
+            left &= left - 1;
+            if (vnet_rx_pending(net_of[h]))
                 ready |= 1ULL << h;
         }
         *ready_set = ready;
