@@ -168,6 +168,31 @@ run_ut() {
     done
 }
 
+@test "virtio-cpl0: IDT, GDT, TSS, page tables and CPL0 stack are out of the application's reach" {
+    local what
+    for HV in "${HVS[@]}"; do
+        for what in idt gdt tss pagetables stack; do
+            run_ut virtio-cpl0 --solo5:quiet "$what"
+            expect_abort 'page fault|#PF'
+            expect_line "^virtio-cpl0: writing the $what$"
+        done
+        run_ut virtio-cpl0 --solo5:quiet read
+        expect_abort 'page fault|#PF'
+    done
+}
+
+@test "hostile: privileged instructions and stray ports from the application abort" {
+    local how
+    for HV in "${HVS[@]}"; do
+        # (hostile's other attacks aim at hvt's fixed addresses.)
+        for how in syscall int80 cr3 wrmsr hlt portout highmem; do
+            run_ut hostile --solo5:quiet "$how"
+            expect_abort
+            no_line 'ESCAPED'
+        done
+    done
+}
+
 @test "abort: solo5_abort() gives status 255 and an ABORT line" {
     for HV in "${HVS[@]}"; do
         run_ut abort

@@ -1,0 +1,80 @@
+/* virtio-cpl0: the application cannot touch the virtio binding's CPL0
+ * state. The IDT, GDT, TSS (with its I/O bitmap), the page tables and the
+ * CPL0 stack live in one supervisor-only region; a write to any of them
+ * from the application must fault. On other targets the symbols do not
+ * exist and the test says so.
+ * Command line: idt | gdt | tss | pagetables | stack | read */
+
+#include "solo5.h"
+
+/* Weak: they exist only in the virtio binding. */
+extern char virtio_idt[] __attribute__((weak));
+extern char virtio_gdt[] __attribute__((weak));
+extern char virtio_tss[] __attribute__((weak));
+extern char virtio_boot_pml4[] __attribute__((weak));
+extern char virtio_cpl0_stack_top[] __attribute__((weak));
+
+static size_t str_len(const char *s)
+{
+    size_t n = 0;
+    while (s[n] != '\0')
+        n++;
+    return n;
+}
+
+static void puts_(const char *s)
+{
+    solo5_console_write(s, str_len(s));
+}
+
+static int streq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+int solo5_app_main(const struct solo5_start_info *si)
+{
+    const char *a = si->cmdline;
+    volatile char *p = 0;
+
+    if (virtio_idt == 0) {
+        puts_("virtio-cpl0: not the virtio target\n");
+        return 2;
+    }
+    if (streq(a, "idt"))
+        p = virtio_idt;
+    else if (streq(a, "gdt"))
+        p = virtio_gdt + 8;
+    else if (streq(a, "tss"))
+        p = virtio_tss + 104; /* the I/O permission bitmap */
+    else if (streq(a, "pagetables"))
+        p = virtio_boot_pml4;
+    else if (streq(a, "stack")) {
+        /* At run time: a weak symbol's address minus 8 would not link. */
+        uintptr_t top = (uintptr_t)virtio_cpl0_stack_top;
+        __asm__("" : "+r"(top));
+        p = (volatile char *)(top - 8);
+    }
+    else if (streq(a, "read")) {
+        /* Reading is refused too: the region is not mapped for CPL3. */
+        puts_("virtio-cpl0: reading the IDT\n");
+        (void)*(volatile char *)virtio_idt;
+        puts_("FAILURE: read the IDT\n");
+        return 1;
+    } else {
+        puts_("FAILURE: usage: idt | gdt | tss | pagetables | stack | read\n");
+        return 1;
+    }
+    puts_("virtio-cpl0: writing the ");
+    puts_(a);
+    puts_("\n");
+    *p = 0;
+    puts_("FAILURE: wrote the ");
+    puts_(a);
+    puts_("\n");
+    return 1;
+}
