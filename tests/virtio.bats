@@ -110,7 +110,43 @@ run_ut() {
     done
 }
 
+@test "console: bytes pass unchanged through the UART, 0 to 255, small and large writes" {
+    local line='the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGH'
+    {
+        echo "console: begin"
+        # shellcheck disable=SC2046
+        printf "$(printf '\\%03o' $(seq 0 255))"
+        echo
+        yes "$line" | head -n 1563
+        echo "console: end"
+        echo "SUCCESS"
+    } >"$WORK/expected"
+    for HV in "${HVS[@]}"; do
+        timeout 180 "$RUN" -q -H "$HV" "$(ut console)" --solo5:quiet >"$WORK/got"
+        cmp "$WORK/expected" "$WORK/got" ||
+            { echo "console output differs under -H $HV" >&2; false; }
+    done
+}
+
 # ----------------------------------------------------------- memory, CPU
+
+@test "memory: -m sets the heap, all of it is usable, and memory ends there" {
+    local m h
+    for HV in "${HVS[@]}"; do
+        for m in 32 64; do
+            UT_OPTS=(-m "$m")
+            run_ut memory touch
+            expect_success
+            h=$(sed -n 's/^memory: heap \([0-9]*\) MiB$/\1/p' <<<"$output")
+            [ -n "$h" ] && [ "$h" -ge $((m - 8)) ] && [ "$h" -lt "$m" ] ||
+                { echo "-m $m gave a heap of '$h' MiB" >&2; false; }
+        done
+        UT_OPTS=(-m 32)
+        run_ut memory beyond
+        expect_fault
+        expect_line '^memory: reading past the end of memory$'
+    done
+}
 
 @test "globals, fpu, tls, notls: the application's memory and CPU state" {
     local t
