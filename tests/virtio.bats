@@ -669,6 +669,20 @@ expect_stderr_hvt() {
         { echo "the error should name both targets: ${stderr_lines[0]}" >&2; return 1; }
 }
 
+@test "runner: a guest that resets (triple fault) is a failure, not status 0" {
+    local entry
+    # hello with a ud2 as its first instruction, before any IDT exists.
+    cp "$(ut hello)" "$WORK/reset.virtio"
+    entry=$(readelf -h "$WORK/reset.virtio" | awk '/Entry point/ {print $4}')
+    printf '\x0f\x0b' | dd of="$WORK/reset.virtio" bs=1 seek=$((entry - 0x100000)) conv=notrunc 2>/dev/null
+    for HV in "${HVS[@]}"; do
+        run --separate-stderr timeout 180 "$RUN" -q -H "$HV" "$WORK/reset.virtio"
+        expect_status 1
+        [[ $stderr == "solo5-virtio-run: error: "*"without an exit status"* ]] ||
+            { echo "stderr: $stderr" >&2; false; }
+    done
+}
+
 @test "runner: -h prints the usage" {
     run "$RUN" -h
     expect_status 0
