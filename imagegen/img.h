@@ -1,4 +1,5 @@
-/* img.h: the plan shared by the phases of solo5-virtio-mkimage (parse, lay out, write). */
+/* img.h: the plan shared by the phases of solo5-virtio-mkimage (parse, lay out,
+ * write). */
 
 #ifndef IMG_H_INCLUDED
 #define IMG_H_INCLUDED
@@ -7,8 +8,8 @@
 #include <stdint.h>
 
 #define IMG_SECTOR 512u
-#define IMG_MIB (1024ull * 1024)
-#define IMG_GIB (1024ull * IMG_MIB)
+#define IMG_MIB    (1024ull * 1024)
+#define IMG_GIB    (1024ull * IMG_MIB)
 
 enum img_format { IMG_FMT_RAW, IMG_FMT_TAR, IMG_FMT_QCOW2 };
 enum img_loader { IMG_LDR_SYSLINUX, IMG_LDR_GRUB };
@@ -28,39 +29,39 @@ struct img_options {
     enum img_format format;
     enum img_loader loader;
     enum img_firmware firmware;
-    uint64_t size;       /* requested disk size in bytes, 0 = default */
+    uint64_t size; /* requested disk size in bytes, 0 = default */
     int verbose;
-    const char *image;   /* output path */
-    const char *kernel;  /* unikernel path */
-    char **args;         /* unikernel arguments */
+    const char *image;  /* output path */
+    const char *kernel; /* unikernel path */
+    char **args;        /* unikernel arguments */
     int nargs;
 };
 
 /* The laid-out disk: computed once, then written without further choices. */
 struct img_plan {
-    uint64_t disk_bytes;      /* apparent size of the raw disk */
+    uint64_t disk_bytes; /* apparent size of the raw disk */
     uint64_t disk_sectors;
-    int gpt;                  /* GPT (uefi, hybrid) or MBR only (bios) */
-    uint64_t fat_lba;         /* FAT partition: first sector */
-    uint64_t fat_sectors;     /* FAT partition: length */
-    uint64_t core_lba;        /* GRUB BIOS core image, 0 if none */
-    uint64_t core_max;        /* sectors reserved for it */
-    uint64_t biosboot_lba;    /* GPT BIOS boot partition, 0 if none */
+    int gpt;               /* GPT (uefi, hybrid) or MBR only (bios) */
+    uint64_t fat_lba;      /* FAT partition: first sector */
+    uint64_t fat_sectors;  /* FAT partition: length */
+    uint64_t core_lba;     /* GRUB BIOS core image, 0 if none */
+    uint64_t core_max;     /* sectors reserved for it */
+    uint64_t biosboot_lba; /* GPT BIOS boot partition, 0 if none */
     uint64_t biosboot_sectors;
-    uint32_t disk_id;         /* MBR disk signature */
-    uint32_t volume_id;       /* FAT volume serial */
+    uint32_t disk_id;   /* MBR disk signature */
+    uint32_t volume_id; /* FAT volume serial */
     uint8_t disk_guid[16];
     uint8_t esp_guid[16];
     uint8_t biosboot_guid[16];
-    uint32_t fat_time;        /* FAT date << 16 | time for every entry */
-    uint64_t epoch;           /* seconds since 1970 for tar */
+    uint32_t fat_time;           /* FAT date << 16 | time for every entry */
+    uint64_t epoch;              /* seconds since 1970 for tar */
     unsigned char mbr_code[440]; /* boot code for sector 0 */
     int mbr_code_set;
-    unsigned char *core;      /* GRUB i386-pc core image, or NULL */
+    unsigned char *core; /* GRUB i386-pc core image, or NULL */
     size_t core_size;
     struct img_file files[IMG_MAX_FILES];
     int nfiles;
-    int run_syslinux;         /* install ldlinux.sys after writing */
+    int run_syslinux; /* install ldlinux.sys after writing */
 };
 
 /* Reports a step when -v was given. */
@@ -86,9 +87,8 @@ int img_read_file(const char *path, size_t max, unsigned char **data,
                   size_t *size, char *err, size_t errlen);
 
 /* Adds a file to the plan's FAT; fails when the table is full. */
-int img_plan_add_file(struct img_plan *p, const char *path,
-                      unsigned char *data, size_t size, char *err,
-                      size_t errlen);
+int img_plan_add_file(struct img_plan *p, const char *path, unsigned char *data,
+                      size_t size, char *err, size_t errlen);
 
 /*
  * Fills in the loader part of the plan (boot code, files, configuration)
@@ -110,8 +110,8 @@ int img_syslinux_install(int fd, const struct img_plan *p, char *err,
  * Lays out the disk for OPT: sizes, partitions, identifiers derived from
  * SEED. Returns 0, or -1 with ERR (for example, a size too small).
  */
-int img_layout(const struct img_options *opt, struct img_plan *p,
-               uint64_t seed, char *err, size_t errlen);
+int img_layout(const struct img_options *opt, struct img_plan *p, uint64_t seed,
+               char *err, size_t errlen);
 
 /* Sector 0 (MBR: boot code, partition table) and, with GPT, both GPTs. */
 int img_mbr_write(int fd, const struct img_plan *p, char *err, size_t errlen);
@@ -130,8 +130,7 @@ int img_pwrite(int fd, const void *buf, size_t len, uint64_t off, char *err,
 /* Converters from the finished raw disk RAW (SIZE bytes) to OUT. */
 int img_tar_write(int raw, uint64_t size, int out, uint64_t epoch, char *err,
                   size_t errlen);
-int img_qcow2_write(int raw, uint64_t size, int out, char *err,
-                    size_t errlen);
+int img_qcow2_write(int raw, uint64_t size, int out, char *err, size_t errlen);
 
 /*
  * Calls FN(OFF, LEN, ARG) for each run of 512-byte blocks of RAW (SIZE
@@ -147,8 +146,8 @@ int img_extents(int raw, uint64_t size,
  * child's stdout is collected into a fresh buffer (*OUT, *OUTLEN). The
  * child's stderr is kept and its first line reported in ERR on failure.
  */
-int img_run(char *const argv[], unsigned char **out, size_t *outlen,
-            char *err, size_t errlen);
+int img_run(char *const argv[], unsigned char **out, size_t *outlen, char *err,
+            size_t errlen);
 
 /*
  * The GRUB core image cache: img_cache_get returns 0 and a fresh buffer
@@ -162,7 +161,8 @@ void img_cache_put(const char *key, const unsigned char *data, size_t len);
 /* A 64-bit FNV-1a hash, used to derive identifiers from the inputs. */
 uint64_t img_hash(uint64_t h, const void *data, size_t len);
 
-/* Output files: created hidden in the target's directory, renamed at the end. */
+/* Output files: created hidden in the target's directory, renamed at the end.
+ */
 struct img_output {
     int fd;
     char *dir;
@@ -171,7 +171,8 @@ struct img_output {
 };
 int img_output_open(struct img_output *o, const char *path, char *err,
                     size_t errlen);
-/* An unnamed temporary file in the same directory as PATH (for the raw disk). */
+/* An unnamed temporary file in the same directory as PATH (for the raw disk).
+ */
 int img_output_scratch(const char *path, char *err, size_t errlen);
 int img_output_commit(struct img_output *o, char *err, size_t errlen);
 void img_output_abort(struct img_output *o);

@@ -1,4 +1,5 @@
-/* img_cache.c: a per-user cache of GRUB core images, which cost grub-mkimage an LZMA pass each time. */
+/* img_cache.c: a per-user cache of GRUB core images, which cost grub-mkimage an
+ * LZMA pass each time. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -78,12 +79,12 @@ void img_cache_put(const char *key, const unsigned char *data, size_t len)
         p = NULL;
     int fd = tmp && p ? mkostemp(tmp, O_CLOEXEC) : -1;
     if (fd >= 0) {
-        /* Written whole under a temporary name, then renamed: never half an entry. */
+        /* Written whole under a temporary name, then renamed: never half an
+         * entry. */
         int ok = write(fd, data, len) == (ssize_t)len;
         ok = close(fd) == 0 && ok;
         fd = -1;
-        if (ok && fchmodat(AT_FDCWD, tmp, 0644, 0) == 0 &&
-            rename(tmp, p) == 0)
+        if (ok && fchmodat(AT_FDCWD, tmp, 0644, 0) == 0 && rename(tmp, p) == 0)
             img_verbose("cached %s", p);
         else
             unlink(tmp);

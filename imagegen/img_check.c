@@ -1,4 +1,5 @@
-/* img_check.c: refuses anything but a virtio unikernel that a Multiboot loader can load. */
+/* img_check.c: refuses anything but a virtio unikernel that a Multiboot loader
+ * can load. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +13,9 @@
 #include "elfnote.h"
 #include "img.h"
 
-#define MB_MAGIC 0x1BADB002u
+#define MB_MAGIC       0x1BADB002u
 #define MB_AOUT_KLUDGE (1u << 16)
-#define MB_SEARCH 8192u
+#define MB_SEARCH      8192u
 
 /* Multiboot v1 header with the address fields (the "a.out kludge"). */
 struct img_mb_header {
@@ -29,7 +30,8 @@ static uint32_t le32(const unsigned char *b)
            (uint32_t)b[3] << 24;
 }
 
-/* Every loadable segment must lie inside the file: a cut-off file fails here. */
+/* Every loadable segment must lie inside the file: a cut-off file fails here.
+ */
 static int check_segments(int fd, uint64_t fsize, char *err, size_t errlen)
 {
     if (elf_version(EV_CURRENT) == EV_NONE)
@@ -55,8 +57,10 @@ static int check_segments(int fd, uint64_t fsize, char *err, size_t errlen)
                          "the file",
                          i);
         else if (ph.p_memsz < ph.p_filesz)
-            rc = img_err(err, errlen, "segment %zu: memory size below file "
-                         "size", i);
+            rc = img_err(err, errlen,
+                         "segment %zu: memory size below file "
+                         "size",
+                         i);
     }
     elf_end(e);
     return rc;
@@ -74,32 +78,42 @@ static int check_multiboot(int fd, uint64_t fsize, char *err, size_t errlen)
             continue;
         uint32_t flags = le32(buf + off + 4), sum = le32(buf + off + 8);
         if ((uint32_t)(MB_MAGIC + flags + sum) != 0)
-            return img_err(err, errlen, "bad Multiboot header checksum at "
-                           "offset %zu", off);
+            return img_err(err, errlen,
+                           "bad Multiboot header checksum at "
+                           "offset %zu",
+                           off);
         if (!(flags & MB_AOUT_KLUDGE))
-            return img_err(err, errlen, "Multiboot header lacks the address "
+            return img_err(err, errlen,
+                           "Multiboot header lacks the address "
                            "fields (flag bit 16)");
         uint32_t hdr = le32(buf + off + 12), load = le32(buf + off + 16);
         uint32_t lend = le32(buf + off + 20), bss = le32(buf + off + 24);
         uint32_t entry = le32(buf + off + 28);
         if (hdr < load || hdr - load > off)
-            return img_err(err, errlen, "Multiboot header: header_addr below "
+            return img_err(err, errlen,
+                           "Multiboot header: header_addr below "
                            "load_addr or before the file's start");
         uint64_t start = off - (hdr - load);
         uint64_t end = lend ? start + (lend - (uint64_t)load) : fsize;
         if (lend && lend < load)
-            return img_err(err, errlen, "Multiboot header: load_end_addr "
+            return img_err(err, errlen,
+                           "Multiboot header: load_end_addr "
                            "below load_addr");
         if (end > fsize)
-            return img_err(err, errlen, "truncated file: Multiboot load "
+            return img_err(err, errlen,
+                           "truncated file: Multiboot load "
                            "range ends past the end of the file");
         if (entry < load || (bss ? entry >= bss : entry >= load + end - start))
-            return img_err(err, errlen, "Multiboot entry point 0x%x outside "
-                           "the loaded image", entry);
+            return img_err(err, errlen,
+                           "Multiboot entry point 0x%x outside "
+                           "the loaded image",
+                           entry);
         return 0;
     }
-    return img_err(err, errlen, "no Multiboot header in the first %u bytes "
-                   "(not built for virtio?)", MB_SEARCH);
+    return img_err(err, errlen,
+                   "no Multiboot header in the first %u bytes "
+                   "(not built for virtio?)",
+                   MB_SEARCH);
 }
 
 int img_check_kernel(const char *path, char *err, size_t errlen)
@@ -112,8 +126,8 @@ int img_check_kernel(const char *path, char *err, size_t errlen)
         return img_err(err, errlen, "%s: not a Solo5 unikernel (no ABI note)",
                        path);
     if (info.abi.target != ABI_TARGET_VIRTIO)
-        return img_err(err, errlen,
-                       "%s: built for the %s target, not virtio", path,
+        return img_err(err, errlen, "%s: built for the %s target, not virtio",
+                       path,
                        info.abi.target == ABI_TARGET_HVT ? "hvt" : "unknown");
     if (info.abi.version != VIRTIO_ABI_VERSION)
         return img_err(err, errlen,

@@ -1,4 +1,5 @@
-/* img_extents.c: finds the parts of a sparse raw disk that hold data, for the tar and qcow2 writers. */
+/* img_extents.c: finds the parts of a sparse raw disk that hold data, for the
+ * tar and qcow2 writers. */
 
 #include <errno.h>
 #include <string.h>

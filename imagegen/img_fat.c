@@ -1,4 +1,5 @@
-/* img_fat.c: writes a FAT16 file system with the plan's files, without mtools or mounts. */
+/* img_fat.c: writes a FAT16 file system with the plan's files, without mtools
+ * or mounts. */
 
 #include <ctype.h>
 #include <endian.h>
@@ -44,12 +45,12 @@ struct img_fat_dirent {
 } __attribute__((packed));
 _Static_assert(sizeof(struct img_fat_dirent) == 32, "FAT dir entry size");
 
-#define ATTR_VOLUME 0x08
-#define ATTR_DIR 0x10
+#define ATTR_VOLUME  0x08
+#define ATTR_DIR     0x10
 #define ATTR_ARCHIVE 0x20
 #define ROOT_ENTRIES 512
-#define RESERVED 1
-#define MAX_NODES 32
+#define RESERVED     1
+#define MAX_NODES    32
 
 struct node {
     char name[11];
@@ -204,8 +205,8 @@ int img_fat_write(int fd, const struct img_plan *p, char *err, size_t errlen)
     uint16_t *table = NULL;
     unsigned char *buf = NULL;
     int rc = -1;
-    if (build_tree(f, p, err, errlen) || geometry(f, p->fat_sectors, err,
-                                                  errlen))
+    if (build_tree(f, p, err, errlen) ||
+        geometry(f, p->fat_sectors, err, errlen))
         goto out;
     if (f->n[0].nchildren + 1 > ROOT_ENTRIES) {
         img_err(err, errlen, "internal: root directory full");
@@ -238,8 +239,8 @@ int img_fat_write(int fd, const struct img_plan *p, char *err, size_t errlen)
     for (int i = 1; i < f->nn; i++)
         for (uint32_t c = 0; c < f->n[i].nclusters; c++) {
             uint32_t cl = f->n[i].cluster + c;
-            table[cl] = htole16(c + 1 == f->n[i].nclusters ? 0xffff
-                                                           : (uint16_t)(cl + 1));
+            table[cl] = htole16(
+                c + 1 == f->n[i].nclusters ? 0xffff : (uint16_t)(cl + 1));
         }
 
     uint64_t base = p->fat_lba * IMG_SECTOR;
@@ -249,7 +250,8 @@ int img_fat_write(int fd, const struct img_plan *p, char *err, size_t errlen)
 
     struct img_fat_bs bs;
     memset(&bs, 0, sizeof(bs));
-    /* A volume that is not booted through its own sector says so via int 18h. */
+    /* A volume that is not booted through its own sector says so via int 18h.
+     */
     static const uint8_t stub[] = { 0xcd, 0x18, 0xf4, 0xeb, 0xfd };
     bs.jmp[0] = 0xeb;
     bs.jmp[1] = 0x3c;
@@ -280,8 +282,8 @@ int img_fat_write(int fd, const struct img_plan *p, char *err, size_t errlen)
         goto out;
     for (int i = 0; i < 2; i++)
         if (img_pwrite(fd, table, (f->clusters + 2) * sizeof(uint16_t),
-                       fat_off + (uint64_t)i * f->fat_sectors * IMG_SECTOR,
-                       err, errlen))
+                       fat_off + (uint64_t)i * f->fat_sectors * IMG_SECTOR, err,
+                       errlen))
             goto out;
 
     /* Directories: the root in its fixed area, the others in clusters. */
@@ -317,8 +319,8 @@ int img_fat_write(int fd, const struct img_plan *p, char *err, size_t errlen)
         for (int j = 1; j < f->nn; j++)
             if (f->n[j].parent == i)
                 fill_dirent(&e[k++], &f->n[j], p->fat_time);
-        uint64_t off = i == 0 ? root_off
-                              : data_off + (uint64_t)(d->cluster - 2) * csize;
+        uint64_t off =
+            i == 0 ? root_off : data_off + (uint64_t)(d->cluster - 2) * csize;
         int w = img_pwrite(fd, buf, len, off, err, errlen);
         free(buf);
         buf = NULL;

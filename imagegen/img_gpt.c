@@ -1,4 +1,5 @@
-/* img_gpt.c: the GUID partition table, primary at LBA 1 and backup at the end of the disk. */
+/* img_gpt.c: the GUID partition table, primary at LBA 1 and backup at the end
+ * of the disk. */
 
 #include <endian.h>
 #include <stdlib.h>
@@ -36,9 +37,9 @@ struct img_gpt_entry {
 } __attribute__((packed));
 _Static_assert(sizeof(struct img_gpt_entry) == 128, "GPT entry size");
 
-#define GPT_ENTRIES 128
+#define GPT_ENTRIES       128
 #define GPT_ENTRY_SECTORS (GPT_ENTRIES * 128 / IMG_SECTOR)
-#define GPT_HEADER_SIZE 92
+#define GPT_HEADER_SIZE   92
 
 /* C12A7328-F81F-11D2-BA4B-00A0C93EC93B, in on-disk (mixed-endian) order. */
 static const uint8_t esp_type[16] = { 0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8,
@@ -73,8 +74,8 @@ static int write_header(int fd, const struct img_plan *p, uint64_t my,
     h.nentries = htole32(GPT_ENTRIES);
     h.entry_size = htole32(sizeof(struct img_gpt_entry));
     h.entries_crc = htole32(ecrc);
-    h.header_crc = htole32((uint32_t)crc32(0, (const Bytef *)&h,
-                                           GPT_HEADER_SIZE));
+    h.header_crc =
+        htole32((uint32_t)crc32(0, (const Bytef *)&h, GPT_HEADER_SIZE));
     return img_pwrite(fd, &h, sizeof(h), my * IMG_SECTOR, err, errlen);
 }
 

@@ -1,4 +1,5 @@
-/* img_grub.c: the GRUB 2 loader: core images (grub-mkimage, cached), grub.cfg in the FAT, boot.img patched for where the core lies. */
+/* img_grub.c: the GRUB 2 loader: core images (grub-mkimage, cached), grub.cfg
+ * in the FAT, boot.img patched for where the core lies. */
 
 #include <endian.h>
 #include <errno.h>
@@ -12,21 +13,22 @@
 #include "img.h"
 
 #define GRUB_MKIMAGE "/usr/bin/grub-mkimage"
-#define GRUB_PC_DIR "/usr/lib/grub/i386-pc"
+#define GRUB_PC_DIR  "/usr/lib/grub/i386-pc"
 #define GRUB_EFI_DIR "/usr/lib/grub/x86_64-efi"
-#define GRUB_CFG "boot/grub/grub.cfg"
-#define CORE_MAX (64u << 20)
+#define GRUB_CFG     "boot/grub/grub.cfg"
+#define CORE_MAX     (64u << 20)
 
 /* Offsets in GRUB's i386-pc boot.img (include/grub/i386/pc/boot.h). */
 #define BOOT_KERNEL_SECTOR 0x5c
-#define BOOT_DRIVE_CHECK 0x66
+#define BOOT_DRIVE_CHECK   0x66
 /* diskboot.img, the first sector of core.img, ends with its block list. */
 #define DISKBOOT_BLOCKLIST (IMG_SECTOR - 12)
 
-/* Disks and partitions, FAT, the loader, the serial console, the script parser. */
+/* Disks and partitions, FAT, the loader, the serial console, the script parser.
+ */
 static const char *const modules[] = { "part_msdos", "part_gpt", "fat",
-                                       "multiboot", "serial", "terminal",
-                                       "boot", "normal" };
+                                       "multiboot",  "serial",   "terminal",
+                                       "boot",       "normal" };
 
 /*
  * Writes S as GRUB words that its multiboot command joins back into S:
@@ -213,8 +215,7 @@ static int mkimage(const char *format, const char *dir, const char *pkg,
     if (rc == 0 && pread(outfd, buf, (size_t)len, 0) != len)
         rc = img_err(err, errlen, "grub-mkimage output: %s", strerror(errno));
     if (rc == 0 && !plausible(format, buf, (size_t)len))
-        rc = img_err(err, errlen, "grub-mkimage: unexpected %s image",
-                     format);
+        rc = img_err(err, errlen, "grub-mkimage: unexpected %s image", format);
     close(outfd);
     close(cfgfd);
     if (rc) {
@@ -232,8 +233,10 @@ int img_grub_prepare(const struct img_options *opt, struct img_plan *p,
 {
     (void)cmdline;
     if (access(GRUB_MKIMAGE, X_OK) != 0)
-        return img_err(err, errlen, "%s: %s (install the Debian package "
-                       "grub-common)", GRUB_MKIMAGE, strerror(errno));
+        return img_err(err, errlen,
+                       "%s: %s (install the Debian package "
+                       "grub-common)",
+                       GRUB_MKIMAGE, strerror(errno));
     size_t cfglen;
     char *cfg = make_grub_cfg(opt, &cfglen);
     if (!cfg)
@@ -249,8 +252,10 @@ int img_grub_prepare(const struct img_options *opt, struct img_plan *p,
         size_t bootlen;
         const char *bootimg = GRUB_PC_DIR "/boot.img";
         if (access(bootimg, R_OK) != 0)
-            return img_err(err, errlen, "%s: %s (install the Debian package "
-                           "grub-pc-bin)", bootimg, strerror(errno));
+            return img_err(err, errlen,
+                           "%s: %s (install the Debian package "
+                           "grub-pc-bin)",
+                           bootimg, strerror(errno));
         if (img_read_file(bootimg, 512, &boot, &bootlen, err, errlen))
             return -1;
         if (bootlen != 512)
@@ -271,9 +276,8 @@ int img_grub_prepare(const struct img_options *opt, struct img_plan *p,
         size_t efilen;
         rc = mkimage("x86_64-efi", GRUB_EFI_DIR, "grub-efi-amd64-bin",
                      "/boot/grub", &efi, &efilen, err, errlen);
-        if (rc == 0 &&
-            img_plan_add_file(p, "EFI/BOOT/BOOTX64.EFI", efi, efilen, err,
-                              errlen)) {
+        if (rc == 0 && img_plan_add_file(p, "EFI/BOOT/BOOTX64.EFI", efi, efilen,
+                                         err, errlen)) {
             free(efi);
             rc = -1;
         }
@@ -295,7 +299,8 @@ int img_grub_patch(struct img_plan *p, char *err, size_t errlen)
     uint64_t start;
     memcpy(&start, p->core + DISKBOOT_BLOCKLIST, 8);
     if (le64toh(start) != 2)
-        return img_err(err, errlen, "grub-mkimage: unexpected block list in "
+        return img_err(err, errlen,
+                       "grub-mkimage: unexpected block list in "
                        "core image");
     start = htole64(p->core_lba + 1);
     memcpy(p->core + DISKBOOT_BLOCKLIST, &start, 8);

@@ -1,4 +1,5 @@
-/* img_layout.c: decides every offset, size and identifier of the disk before anything is written. */
+/* img_layout.c: decides every offset, size and identifier of the disk before
+ * anything is written. */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,12 +8,12 @@
 
 #include "img.h"
 
-#define FAT_LBA 2048                  /* 1 MiB: the usual alignment */
-#define FAT_MIN_SECTORS (32 * 2048)   /* 32 MiB keeps FAT16 comfortably */
-#define GPT_TAIL 33                   /* backup entries and header */
-#define BIOSBOOT_LBA 1024             /* GPT: 512 KiB for GRUB's core */
+#define FAT_LBA          2048        /* 1 MiB: the usual alignment */
+#define FAT_MIN_SECTORS  (32 * 2048) /* 32 MiB keeps FAT16 comfortably */
+#define GPT_TAIL         33          /* backup entries and header */
+#define BIOSBOOT_LBA     1024        /* GPT: 512 KiB for GRUB's core */
 #define BIOSBOOT_SECTORS 1024
-#define FAT_EPOCH_MIN 315532800ull    /* 1980-01-01, FAT's first day */
+#define FAT_EPOCH_MIN    315532800ull /* 1980-01-01, FAT's first day */
 
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
@@ -48,21 +49,21 @@ static uint32_t fat_time(uint64_t epoch)
     time_t t = (time_t)epoch;
     struct tm tm;
     gmtime_r(&t, &tm);
-    uint32_t date = (uint32_t)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 |
-                               tm.tm_mday);
-    uint32_t tod = (uint32_t)(tm.tm_hour << 11 | tm.tm_min << 5 |
-                              tm.tm_sec / 2);
+    uint32_t date =
+        (uint32_t)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+    uint32_t tod =
+        (uint32_t)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
     return date << 16 | tod;
 }
 
-int img_layout(const struct img_options *opt, struct img_plan *p,
-               uint64_t seed, char *err, size_t errlen)
+int img_layout(const struct img_options *opt, struct img_plan *p, uint64_t seed,
+               char *err, size_t errlen)
 {
     uint64_t content = 0;
     for (int i = 0; i < p->nfiles; i++)
         content += round_up(p->files[i].size, 32768);
-    uint64_t fat_bytes = round_up(content + content / 16 + 4 * IMG_MIB,
-                                  IMG_MIB);
+    uint64_t fat_bytes =
+        round_up(content + content / 16 + 4 * IMG_MIB, IMG_MIB);
     p->gpt = opt->firmware != IMG_FW_BIOS;
     p->fat_lba = FAT_LBA;
     p->fat_sectors = fat_bytes / IMG_SECTOR;
@@ -91,9 +92,9 @@ int img_layout(const struct img_options *opt, struct img_plan *p,
                            p->core_size, (unsigned long long)p->core_max);
     }
 
-    uint64_t min = round_up((p->fat_lba + p->fat_sectors +
-                             (p->gpt ? GPT_TAIL : 0)) * IMG_SECTOR,
-                            IMG_MIB);
+    uint64_t min = round_up(
+        (p->fat_lba + p->fat_sectors + (p->gpt ? GPT_TAIL : 0)) * IMG_SECTOR,
+        IMG_MIB);
     uint64_t size = opt->size;
     if (opt->format == IMG_FMT_TAR) {
         /* GCE's importer wants a whole number of GiB. */
@@ -108,11 +109,13 @@ int img_layout(const struct img_options *opt, struct img_plan *p,
     }
     size = round_up(size, IMG_SECTOR);
     if (size < min)
-        return img_err(err, errlen, "disk size %llu bytes too small: this "
+        return img_err(err, errlen,
+                       "disk size %llu bytes too small: this "
                        "image needs at least %llu",
                        (unsigned long long)size, (unsigned long long)min);
     if (!p->gpt && size / IMG_SECTOR > 0xffffffffull)
-        return img_err(err, errlen, "disk size too large for an MBR disk "
+        return img_err(err, errlen,
+                       "disk size too large for an MBR disk "
                        "(2 TiB at most)");
     p->disk_bytes = size;
     p->disk_sectors = size / IMG_SECTOR;

@@ -1,4 +1,5 @@
-/* img_main.c: solo5-virtio-mkimage: command line, then the phases: check, prepare, lay out, write, convert, commit. */
+/* img_main.c: solo5-virtio-mkimage: command line, then the phases: check,
+ * prepare, lay out, write, convert, commit. */
 
 #include <errno.h>
 #include <getopt.h>
@@ -11,21 +12,22 @@
 #include "img.h"
 
 #define TOOL "solo5-virtio-mkimage"
-#define CMDLINE_MAX 2000        /* what every loader here passes through */
-#define KERNEL_MAX (1ull << 30) /* a unikernel larger than this is a mistake */
+/* What every loader here passes through. */
+#define CMDLINE_MAX 2000
+/* A unikernel larger than this is a mistake. */
+#define KERNEL_MAX (1ull << 30)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: " TOOL " [-f raw|tar|qcow2] [-b syslinux|grub] "
-            "[-F bios|uefi|hybrid]\n"
-            "       [-s SIZE] [-v] [--] IMAGE UNIKERNEL [ARGS...]\n"
-            "  -f  output format: raw disk (default), tar (gzip'd tar for "
-            "GCE), qcow2\n"
-            "  -b  loader: grub (default) or syslinux (BIOS only)\n"
-            "  -F  firmware: hybrid (default: BIOS and UEFI), bios, uefi\n"
-            "  -s  disk size, with K, M or G (tar: whole GiB, default 1G)\n"
-            "  -v  print each step\n");
+    fprintf(f, "usage: " TOOL " [-f raw|tar|qcow2] [-b syslinux|grub] "
+               "[-F bios|uefi|hybrid]\n"
+               "       [-s SIZE] [-v] [--] IMAGE UNIKERNEL [ARGS...]\n"
+               "  -f  output format: raw disk (default), tar (gzip'd tar for "
+               "GCE), qcow2\n"
+               "  -b  loader: grub (default) or syslinux (BIOS only)\n"
+               "  -F  firmware: hybrid (default: BIOS and UEFI), bios, uefi\n"
+               "  -s  disk size, with K, M or G (tar: whole GiB, default 1G)\n"
+               "  -v  print each step\n");
 }
 
 static int fail(const char *what)
@@ -45,10 +47,26 @@ static int parse_size(const char *s, uint64_t *out)
         return -1;
     unsigned shift = 0;
     switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    case 't': case 'T': shift = 40; end++; break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        shift = 40;
+        end++;
+        break;
     }
     if (*end || v == 0 || v > (UINT64_MAX >> shift))
         return -1;
@@ -56,7 +74,8 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
-/* Arguments end up on one line of a loader configuration: no control characters. */
+/* Arguments end up on one line of a loader configuration: no control
+ * characters. */
 static int check_args(const struct img_options *o, char **cmdline, char *err,
                       size_t errlen)
 {
@@ -64,18 +83,23 @@ static int check_args(const struct img_options *o, char **cmdline, char *err,
     for (int i = 0; i < o->nargs; i++) {
         for (const char *c = o->args[i]; *c; c++)
             if ((unsigned char)*c < 0x20 || *c == 0x7f)
-                return img_err(err, errlen, "argument %d: control "
+                return img_err(err, errlen,
+                               "argument %d: control "
                                "characters cannot be passed to the "
-                               "unikernel", i + 1);
+                               "unikernel",
+                               i + 1);
         if (o->loader == IMG_LDR_SYSLINUX && !strcmp(o->args[i], "---"))
-            return img_err(err, errlen, "argument %d: \"---\" separates "
+            return img_err(err, errlen,
+                           "argument %d: \"---\" separates "
                            "modules for SYSLINUX's mboot.c32 (use -b grub)",
                            i + 1);
         len += 1 + strlen(o->args[i]);
     }
     if (len > CMDLINE_MAX)
-        return img_err(err, errlen, "arguments too long (%zu bytes with the "
-                       "kernel name, at most %d)", len, CMDLINE_MAX);
+        return img_err(err, errlen,
+                       "arguments too long (%zu bytes with the "
+                       "kernel name, at most %d)",
+                       len, CMDLINE_MAX);
     char *s = malloc(len + 1);
     if (!s)
         return img_err(err, errlen, "out of memory");
@@ -106,8 +130,10 @@ static int parse(int argc, char **argv, struct img_options *o, char *err,
             else if (!strcmp(optarg, "qcow2"))
                 o->format = IMG_FMT_QCOW2;
             else
-                return img_err(err, errlen, "-f %s: unknown format (raw, "
-                               "tar, qcow2)", optarg);
+                return img_err(err, errlen,
+                               "-f %s: unknown format (raw, "
+                               "tar, qcow2)",
+                               optarg);
             break;
         case 'b':
             if (!strcmp(optarg, "syslinux"))
@@ -115,8 +141,10 @@ static int parse(int argc, char **argv, struct img_options *o, char *err,
             else if (!strcmp(optarg, "grub"))
                 loader = IMG_LDR_GRUB;
             else
-                return img_err(err, errlen, "-b %s: unknown loader "
-                               "(syslinux, grub)", optarg);
+                return img_err(err, errlen,
+                               "-b %s: unknown loader "
+                               "(syslinux, grub)",
+                               optarg);
             break;
         case 'F':
             if (!strcmp(optarg, "bios"))
@@ -126,13 +154,17 @@ static int parse(int argc, char **argv, struct img_options *o, char *err,
             else if (!strcmp(optarg, "hybrid"))
                 firmware = IMG_FW_HYBRID;
             else
-                return img_err(err, errlen, "-F %s: unknown firmware (bios, "
-                               "uefi, hybrid)", optarg);
+                return img_err(err, errlen,
+                               "-F %s: unknown firmware (bios, "
+                               "uefi, hybrid)",
+                               optarg);
             break;
         case 's':
             if (parse_size(optarg, &o->size))
-                return img_err(err, errlen, "-s %s: not a size (a number "
-                               "with K, M, G or T)", optarg);
+                return img_err(err, errlen,
+                               "-s %s: not a size (a number "
+                               "with K, M, G or T)",
+                               optarg);
             break;
         case 'v':
             o->verbose = 1;
@@ -141,23 +173,24 @@ static int parse(int argc, char **argv, struct img_options *o, char *err,
             usage(stdout);
             exit(0);
         case ':':
-            return img_err(err, errlen, "-%c needs an argument (see " TOOL
-                           " -h)", optopt);
+            return img_err(err, errlen,
+                           "-%c needs an argument (see " TOOL " -h)", optopt);
         default:
             return img_err(err, errlen, "-%c: bad option (see " TOOL " -h)",
                            optopt);
         }
     }
     if (argc - optind < 2)
-        return img_err(err, errlen, "missing IMAGE or UNIKERNEL (see " TOOL
-                       " -h)");
+        return img_err(err, errlen,
+                       "missing IMAGE or UNIKERNEL (see " TOOL " -h)");
     o->image = argv[optind];
     o->kernel = argv[optind + 1];
     o->args = argv + optind + 2;
     o->nargs = argc - optind - 2;
     /* SYSLINUX's Multiboot loader is BIOS-only; GRUB does everything. */
     if (loader == IMG_LDR_SYSLINUX && firmware > IMG_FW_BIOS)
-        return img_err(err, errlen, "-b syslinux boots on BIOS only (use -b "
+        return img_err(err, errlen,
+                       "-b syslinux boots on BIOS only (use -b "
                        "grub for -F uefi or hybrid)");
     o->loader = loader < 0 ? IMG_LDR_GRUB : (enum img_loader)loader;
     if (firmware < 0)
@@ -181,8 +214,8 @@ static int write_disk(int fd, struct img_plan *p, char *err, size_t errlen)
     if (p->core) {
         img_verbose("writing the GRUB core image at sector %llu",
                     (unsigned long long)p->core_lba);
-        if (img_pwrite(fd, p->core, p->core_size, p->core_lba * IMG_SECTOR,
-                       err, errlen))
+        if (img_pwrite(fd, p->core, p->core_size, p->core_lba * IMG_SECTOR, err,
+                       errlen))
             return -1;
     }
     if (p->run_syslinux) {
@@ -210,8 +243,10 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
     if (stat(o->image, &si) == 0 && stat(o->kernel, &sk) == 0 &&
         si.st_dev == sk.st_dev && si.st_ino == sk.st_ino) {
         free(cmdline);
-        return img_err(err, errlen, "%s: IMAGE and UNIKERNEL are the same "
-                       "file", o->image);
+        return img_err(err, errlen,
+                       "%s: IMAGE and UNIKERNEL are the same "
+                       "file",
+                       o->image);
     }
     img_verbose("checking %s", o->kernel);
     if (img_check_kernel(o->kernel, err, errlen) ||
@@ -228,8 +263,8 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
 
     int rc = img_plan_add_file(p, "kernel", kernel, ksize, err, errlen);
     if (rc == 0) {
-        img_verbose("preparing %s", o->loader == IMG_LDR_GRUB ? "GRUB"
-                                                              : "SYSLINUX");
+        img_verbose("preparing %s",
+                    o->loader == IMG_LDR_GRUB ? "GRUB" : "SYSLINUX");
         rc = o->loader == IMG_LDR_GRUB
                  ? img_grub_prepare(o, p, cmdline, err, errlen)
                  : img_syslinux_prepare(o, p, cmdline, err, errlen);
@@ -266,7 +301,8 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
         close(raw);
     if (rc) {
         img_output_abort(&out);
-        /* Name the image: "write: No space left on device" alone says too little. */
+        /* Name the image: "write: No space left on device" alone says too
+         * little. */
         char why[1024];
         snprintf(why, sizeof(why), "%s", err);
         img_err(err, errlen, "%s: %s", o->image, why);

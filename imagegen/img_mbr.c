@@ -1,4 +1,5 @@
-/* img_mbr.c: sector 0: boot code, disk signature and the MBR partition table (plain or GPT-protective). */
+/* img_mbr.c: sector 0: boot code, disk signature and the MBR partition table
+ * (plain or GPT-protective). */
 
 #include <endian.h>
 #include <string.h>
@@ -25,9 +26,10 @@ _Static_assert(sizeof(struct img_mbr_part) == 16, "MBR entry size");
 _Static_assert(sizeof(struct img_mbr) == 512, "MBR size");
 
 #define MBR_TYPE_FAT16_LBA 0x0e
-#define MBR_TYPE_GPT 0xee
+#define MBR_TYPE_GPT       0xee
 
-/* CHS with 255 heads and 63 sectors per track; past 1023 cylinders, the usual maximum. */
+/* CHS with 255 heads and 63 sectors per track; past 1023 cylinders, the usual
+ * maximum. */
 static void chs(uint8_t out[3], uint64_t lba)
 {
     uint64_t c = lba / (255 * 63), h = (lba / 63) % 255, s = lba % 63 + 1;

@@ -1,4 +1,5 @@
-/* img_output.c: atomic output files: an unnamed file in the target directory, named only when complete. */
+/* img_output.c: atomic output files: an unnamed file in the target directory,
+ * named only when complete. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +36,8 @@ static int open_unnamed(const char *dir, char **tmp, const char *path,
     if (fd >= 0)
         return fd;
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        return img_err(err, errlen, "%s: cannot create a file in %s: %s",
-                       path, dir, strerror(errno));
+        return img_err(err, errlen, "%s: cannot create a file in %s: %s", path,
+                       dir, strerror(errno));
     char *copy = strdup(path);
     if (!copy)
         return img_err(err, errlen, "out of memory");
@@ -50,8 +51,8 @@ static int open_unnamed(const char *dir, char **tmp, const char *path,
     if (fd < 0) {
         int e = errno;
         free(name);
-        return img_err(err, errlen, "%s: cannot create a file in %s: %s",
-                       path, dir, strerror(e));
+        return img_err(err, errlen, "%s: cannot create a file in %s: %s", path,
+                       dir, strerror(e));
     }
     fchmod(fd, 0644);
     *tmp = name;

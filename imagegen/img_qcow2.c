@@ -1,4 +1,5 @@
-/* img_qcow2.c: a qcow2 (version 2) image holding only the clusters of the raw disk that carry data. */
+/* img_qcow2.c: a qcow2 (version 2) image holding only the clusters of the raw
+ * disk that carry data. */
 
 #include <endian.h>
 #include <errno.h>
@@ -8,11 +9,11 @@
 
 #include "img.h"
 
-#define CLUSTER_BITS 16
-#define CLUSTER (1u << CLUSTER_BITS)
-#define L2_ENTRIES (CLUSTER / 8)
+#define CLUSTER_BITS   16
+#define CLUSTER        (1u << CLUSTER_BITS)
+#define L2_ENTRIES     (CLUSTER / 8)
 #define REFS_PER_BLOCK (CLUSTER / 2) /* 16-bit refcounts */
-#define OFLAG_COPIED (1ull << 63)    /* refcount is exactly 1 */
+#define OFLAG_COPIED   (1ull << 63)  /* refcount is exactly 1 */
 
 /* The version 2 header; all fields big-endian. */
 struct img_qcow2_header {
@@ -62,8 +63,7 @@ static int put(int fd, const void *b, size_t n, uint64_t off, char *err,
     return img_pwrite(fd, b, n, off, err, errlen);
 }
 
-int img_qcow2_write(int raw, uint64_t size, int out, char *err,
-                    size_t errlen)
+int img_qcow2_write(int raw, uint64_t size, int out, char *err, size_t errlen)
 {
     struct clusters c = { 0 };
     uint64_t *l1 = NULL, *l2 = NULL;

@@ -1,4 +1,5 @@
-/* img_run.c: runs a helper program (grub-mkimage, syslinux) with an argv and no shell. */
+/* img_run.c: runs a helper program (grub-mkimage, syslinux) with an argv and no
+ * shell. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,8 +32,8 @@ static int append(unsigned char **buf, size_t *len, size_t *cap,
     return 0;
 }
 
-int img_run(char *const argv[], unsigned char **out, size_t *outlen,
-            char *err, size_t errlen)
+int img_run(char *const argv[], unsigned char **out, size_t *outlen, char *err,
+            size_t errlen)
 {
     int op[2] = { -1, -1 }, ep[2];
     if (pipe2(ep, O_CLOEXEC) != 0 || (out && pipe2(op, O_CLOEXEC) != 0))
@@ -93,8 +94,7 @@ int img_run(char *const argv[], unsigned char **out, size_t *outlen,
             size_t n = 0;
             while (n < elen && ebuf[n] != '\n')
                 n++;
-            img_err(err, errlen, "%s failed: %.*s", name, (int)n,
-                    (char *)ebuf);
+            img_err(err, errlen, "%s failed: %.*s", name, (int)n, (char *)ebuf);
         } else
             img_err(err, errlen, "%s failed (status %d)", name,
                     WIFEXITED(status) ? WEXITSTATUS(status) : -1);

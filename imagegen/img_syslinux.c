@@ -1,4 +1,5 @@
-/* img_syslinux.c: the SYSLINUX loader: MBR code, mboot.c32 and its configuration, then Debian's installer for ldlinux.sys. */
+/* img_syslinux.c: the SYSLINUX loader: MBR code, mboot.c32 and its
+ * configuration, then Debian's installer for ldlinux.sys. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,8 +9,8 @@
 
 #include "img.h"
 
-#define SYSLINUX_MBR "/usr/lib/syslinux/mbr/mbr.bin"
-#define SYSLINUX_BIOS "/usr/lib/syslinux/modules/bios/"
+#define SYSLINUX_MBR       "/usr/lib/syslinux/mbr/mbr.bin"
+#define SYSLINUX_BIOS      "/usr/lib/syslinux/modules/bios/"
 #define SYSLINUX_INSTALLER "/usr/bin/syslinux"
 
 static const char *const modules[] = { "mboot.c32", "libcom32.c32" };
@@ -28,8 +29,10 @@ int img_syslinux_prepare(const struct img_options *opt, struct img_plan *p,
 {
     (void)opt;
     if (access(SYSLINUX_INSTALLER, X_OK) != 0)
-        return img_err(err, errlen, "%s: %s (install the Debian package "
-                       "syslinux)", SYSLINUX_INSTALLER, strerror(errno));
+        return img_err(err, errlen,
+                       "%s: %s (install the Debian package "
+                       "syslinux)",
+                       SYSLINUX_INSTALLER, strerror(errno));
     unsigned char *mbr;
     size_t mbr_size;
     if (load(SYSLINUX_MBR, "syslinux-common", &mbr, &mbr_size, err, errlen))
@@ -83,8 +86,8 @@ int img_syslinux_install(int fd, const struct img_plan *p, char *err,
              (unsigned long long)(p->fat_lba * IMG_SECTOR));
     /* The child inherits FD (no close-on-exec) and opens it by this name. */
     snprintf(dev, sizeof(dev), "/proc/self/fd/%d", fd);
-    char *argv[] = { SYSLINUX_INSTALLER, "--offset", offset, "--install",
-                     dev, NULL };
+    char *argv[] = { SYSLINUX_INSTALLER, "--offset", offset,
+                     "--install",        dev,        NULL };
     /* The installer writes through mtools, which dates files by this. */
     char epoch[32];
     snprintf(epoch, sizeof(epoch), "%llu", (unsigned long long)p->epoch);

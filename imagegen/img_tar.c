@@ -1,4 +1,5 @@
-/* img_tar.c: the GCE import file: gzip of a GNU oldgnu tar holding one sparse member, disk.raw. */
+/* img_tar.c: the GCE import file: gzip of a GNU oldgnu tar holding one sparse
+ * member, disk.raw. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -89,8 +90,7 @@ static void num(char *f, size_t len, uint64_t v)
         return;
     }
     char tmp[24];
-    snprintf(tmp, sizeof(tmp), "%0*llo", (int)(len - 1),
-             (unsigned long long)v);
+    snprintf(tmp, sizeof(tmp), "%0*llo", (int)(len - 1), (unsigned long long)v);
     memcpy(f, tmp, len - 1);
     f[len - 1] = 0;
 }
@@ -171,8 +171,8 @@ int img_tar_write(int raw, uint64_t size, int out, uint64_t epoch, char *err,
      * windowBits 15+16: a gzip wrapper with no name and a zero time stamp.
      * Level 1: the disk holds little data and speed matters more here.
      */
-    if (deflateInit2(&g->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK) {
+    if (deflateInit2(&g->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK) {
         free(g);
         rc = img_err(err, errlen, "gzip: cannot initialise zlib");
         goto out_free;

@@ -1,4 +1,5 @@
-/* img_util.c: small helpers of solo5-virtio-mkimage: errors, verbose steps, whole-file reads, hashing. */
+/* img_util.c: small helpers of solo5-virtio-mkimage: errors, verbose steps,
+ * whole-file reads, hashing. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,9 +76,8 @@ int img_read_file(const char *path, size_t max, unsigned char **data,
     return 0;
 }
 
-int img_plan_add_file(struct img_plan *p, const char *path,
-                      unsigned char *data, size_t size, char *err,
-                      size_t errlen)
+int img_plan_add_file(struct img_plan *p, const char *path, unsigned char *data,
+                      size_t size, char *err, size_t errlen)
 {
     if (p->nfiles >= IMG_MAX_FILES)
         return img_err(err, errlen, "internal: too many files");

@@ -1,11 +1,12 @@
-/* mbtest.c: a tiny Multiboot kernel that proves a disk image boots: prints its command line on COM1, then powers off. */
+/* mbtest.c: a tiny Multiboot kernel that proves a disk image boots: prints its
+ * command line on COM1, then powers off. */
 #include <stdint.h>
 #include "elf_abi.h"
 
 /* Marks this file as a virtio unikernel, as the image generator demands. */
 ABI1_NOTE_DECLARE(ABI_TARGET_VIRTIO, VIRTIO_ABI_VERSION);
 
-#define COM1 0x3f8
+#define COM1            0x3f8
 #define DEBUG_EXIT_PORT 0x501 /* QEMU isa-debug-exit default iobase */
 
 static inline void outb(uint16_t port, uint8_t v)
@@ -146,8 +147,7 @@ void mbtest_main(uint32_t magic, const uint32_t *mbi)
      * line (the image generator keeps spaces out of its arguments, so that
      * is all it adds); undo it so that every loader shows the same line.
      */
-    int grub = (mbi[0] & (1u << 9)) &&
-               mem_eq((const char *)mbi[16], "GRUB", 4);
+    int grub = (mbi[0] & (1u << 9)) && mem_eq((const char *)mbi[16], "GRUB", 4);
     puts_("mbtest: loader=");
     puts_((mbi[0] & (1u << 9)) ? (const char *)mbi[16] : "?");
     puts_("\nmbtest: cmdline=[");
