@@ -62,6 +62,9 @@ static inline uint64_t vplat_phys(const volatile void *p)
  */
 bool vplat_irq_register(uint8_t line, void (*fn)(void *), void *arg);
 
+/* Monotonic time in nanoseconds, for bounded waits. */
+uint64_t vplat_clock_ns(void);
+
 /* Console output for driver diagnostics, printf-style (see bindings.h). */
 void vplat_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

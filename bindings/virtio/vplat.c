@@ -73,6 +73,11 @@ bool vplat_irq_register(uint8_t line, void (*fn)(void *), void *arg)
     return intr_register(line, fn, arg);
 }
 
+uint64_t vplat_clock_ns(void)
+{
+    return clock_now();
+}
+
 void vplat_log(const char *fmt, ...)
 {
     char buf[256];
