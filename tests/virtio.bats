@@ -393,8 +393,11 @@ start_ut() {
     echo "# under -H $HV: $name $*" >&2
     # Each run has a new random MAC: forget the last run's.
     in_ns ip neigh flush all
-    in_ns timeout "${UT_TIMEOUT:-600}" "$RUN" -q -H "$HV" "${UT_OPTS[@]}" \
-        "$(ut "$name")" "$@" >"$WORK/out" 2>&1 &
+    # Not through in_ns: $! must be the process itself, so that a kill
+    # reaches it (timeout passes it on to the runner, the runner to QEMU);
+    # fd 3 closed, or bats would wait for it after a failure.
+    ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" "$RUN" -q -H "$HV" \
+        "${UT_OPTS[@]}" "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
     UT_PID=$!
     for i in $(seq 1 600); do
         grep -q '^net: ready$' "$WORK/out" && return 0
@@ -565,7 +568,7 @@ net_setup() {
     for HV in "${HVS[@]}"; do
         rm -f "$sock"
         SOLO5_VIRTIO_QEMU_ARGS="-monitor unix:$sock,server=on,wait=off" \
-            timeout 180 "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 &
+            timeout 180 "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 3>&- &
         UT_PID=$!
         for i in $(seq 1 600); do
             grep -q '^idle: waiting$' "$WORK/out" && break
@@ -611,7 +614,7 @@ PY
             [ "$sig" = INT ] && want=130
             # Job control, so the background runner does not ignore SIGINT.
             set -m
-            "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 &
+            "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 3>&- &
             UT_PID=$!
             set +m
             for i in $(seq 1 600); do
