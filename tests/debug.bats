@@ -100,7 +100,7 @@ tender_status() {
 
     # Unwritable: a read-only file system, in a mount namespace of our own
     # (root can write anywhere else).
-    command -v unshare >/dev/null || skip "unshare not installed (util-linux)"
+    skip_unless_mount_ns
     mkdir "$WORK/ro"
     run --separate-stderr unshare --mount sh -c \
         'mount -t tmpfs -o ro tmpfs "$1" && exec "$2" --dumpcore="$1" "$3" count' \

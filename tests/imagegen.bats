@@ -257,7 +257,7 @@ golden() {
 }
 
 @test "output: a read-only directory is a clear error, for root too" {
-    command -v unshare >/dev/null || skip "unshare not installed (util-linux)"
+    skip_unless_mount_ns
     mkdir "$WORK/out"
     # A read-only bind mount refuses root as well (EROFS).
     run unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && exec "$2" "$1/disk.img" "$3"' \
@@ -283,7 +283,7 @@ golden() {
 }
 
 @test "output: a full disk mid-write leaves nothing behind" {
-    command -v unshare >/dev/null || skip "unshare not installed (util-linux)"
+    skip_unless_mount_ns
     mkdir "$WORK/out"
     # A 256 KiB tmpfs fills up while the image is written (ENOSPC, root too).
     run unshare -m sh -c 'mount -t tmpfs -o size=256k none "$1" && "$2" -s 1G "$1/disk.img" "$3"; s=$?; ls -A "$1"; exit $s' \
@@ -457,7 +457,7 @@ EOF
 without() {
     local hide=$1
     shift
-    command -v unshare >/dev/null || skip "unshare not installed (util-linux)"
+    skip_unless_mount_ns
     mkdir -p "$WORK/empty"
     local over=$WORK/empty
     [ -d "$hide" ] || over=/dev/null

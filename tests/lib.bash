@@ -44,11 +44,27 @@ expect_status() {
 
 # Network namespaces: every network test makes its own and removes it,
 # also on failure (call netns_cleanup from teardown).
-# netns_create: sets $NS to a fresh namespace with loopback up.
+# netns_create: sets $NS to a fresh namespace with loopback up. Skips the
+# test, saying why, where namespaces cannot be used: `ip -n` and `ip netns
+# exec` remount / as a slave, which fails in a chroot whose / is not a
+# mount point (as in a debootstrap root entered with chroot).
 netns_create() {
+    local err
     NS=solo5t-$$-$BATS_TEST_NUMBER-$RANDOM
-    ip netns add "$NS" || return 1
-    ip -n "$NS" link set lo up
+    if ! err=$(ip netns add "$NS" 2>&1 && ip -n "$NS" link set lo up 2>&1); then
+        ip netns del "$NS" 2>/dev/null
+        NS=
+        skip "network namespaces unusable here: $(echo "$err" | tail -n 1)"
+    fi
+}
+
+# skip_unless_mount_ns: skips the test, saying why, where a private mount
+# namespace cannot be made (unshare -m needs / to be a mount point).
+skip_unless_mount_ns() {
+    command -v unshare >/dev/null || skip "unshare not installed (util-linux)"
+    local err
+    err=$(unshare -m true 2>&1) ||
+        skip "mount namespaces unusable here: $(echo "$err" | tail -n 1)"
 }
 
 # netns_tap NAME ADDR/PREFIX [MTU]: a tap device inside $NS, with the host
