@@ -1,21 +1,22 @@
-/* virtio_blk.c: virtio block device (virtio 1.x section 5.2), one request at a time. */
+/* virtio_blk.c: virtio block device (virtio 1.x section 5.2), one request at a
+ * time. */
 
 #include "virtio_blk.h"
 #include "virtio_platform.h"
 
 #define VIRTIO_BLK_F_SIZE_MAX (1ULL << 1)
-#define VIRTIO_BLK_F_SEG_MAX (1ULL << 2)
-#define VIRTIO_BLK_F_RO (1ULL << 5)
+#define VIRTIO_BLK_F_SEG_MAX  (1ULL << 2)
+#define VIRTIO_BLK_F_RO       (1ULL << 5)
 #define VIRTIO_BLK_F_BLK_SIZE (1ULL << 6)
 
 #define CFG_CAPACITY 0
 #define CFG_SIZE_MAX 8
-#define CFG_SEG_MAX 12
+#define CFG_SEG_MAX  12
 #define CFG_BLK_SIZE 20
 
-#define T_IN 0
+#define T_IN  0
 #define T_OUT 1
-#define S_OK 0
+#define S_OK  0
 
 /* Without SIZE_MAX a descriptor may be large; keep it within 4 MiB anyway. */
 #define SEG_LEN_DEFAULT (4u << 20)
@@ -72,8 +73,8 @@ bool vblk_init(struct vblk *b, struct vdev *d)
 }
 
 /* One request of at most seg_count * seg_len bytes. */
-static enum vio_result one_request(struct vblk *b, bool write,
-                                   uint64_t offset, uint8_t *buf, size_t len)
+static enum vio_result one_request(struct vblk *b, bool write, uint64_t offset,
+                                   uint8_t *buf, size_t len)
 {
     volatile struct virtq_desc *desc = b->q.desc;
     uint16_t n = 0;

@@ -108,9 +108,9 @@ bool vnet_init(struct vnet *n, struct vdev *d)
     n->tx_inflight = 0;
     for (uint16_t s = 0; s < n->rx_slots; s++) {
         uint8_t *b = slot_buf(n->rx_bufs, n, s);
-        virtq_push(&n->rx, slot_fill(n, &n->rx, b, s,
-                                     (uint32_t)(n->buf_size - n->hdr_len),
-                                     true));
+        virtq_push(&n->rx,
+                   slot_fill(n, &n->rx, b, s,
+                             (uint32_t)(n->buf_size - n->hdr_len), true));
     }
     vdev_finish_init(d);
     d->ops->notify(d, &n->rx);
@@ -171,8 +171,7 @@ enum vio_result vnet_read(struct vnet *n, uint8_t *buf, size_t size,
         return VIO_AGAIN;
     uint16_t s = (uint16_t)(id / n->per_slot);
     enum vio_result r = VIO_OK;
-    if (s >= n->rx_slots || used_len < n->hdr_len ||
-        used_len > n->buf_size) {
+    if (s >= n->rx_slots || used_len < n->hdr_len || used_len > n->buf_size) {
         /* A device that misbehaves loses the frame, not our memory. */
         r = VIO_AGAIN;
         s = s < n->rx_slots ? s : 0;

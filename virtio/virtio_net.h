@@ -9,18 +9,18 @@
 #include "virtio_io.h"
 #include "virtio_pci.h"
 
-#define VNET_ETH_HLEN 14
+#define VNET_ETH_HLEN    14
 #define VNET_MTU_DEFAULT 1500
-#define VNET_MTU_MAX 9000
+#define VNET_MTU_MAX     9000
 
 struct vnet {
     struct vdev *dev;
     struct virtq rx, tx;
     uint8_t mac[6];
-    size_t mtu;         /* payload bytes, Ethernet header excluded */
-    unsigned hdr_len;   /* struct virtio_net_hdr as negotiated */
-    unsigned per_slot;  /* descriptors per buffer: 1, or 2 (header apart) */
-    size_t buf_size;    /* bytes per buffer: header and largest frame */
+    size_t mtu;        /* payload bytes, Ethernet header excluded */
+    unsigned hdr_len;  /* struct virtio_net_hdr as negotiated */
+    unsigned per_slot; /* descriptors per buffer: 1, or 2 (header apart) */
+    size_t buf_size;   /* bytes per buffer: header and largest frame */
     uint16_t rx_slots, tx_slots;
     uint16_t tx_next, tx_inflight;
     uint8_t *rx_bufs, *tx_bufs;

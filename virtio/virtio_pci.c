@@ -3,17 +3,17 @@
 #include "virtio_pci.h"
 #include "virtio_platform.h"
 
-#define PCI_COMMAND 0x04
-#define PCI_CMD_IO 0x1
-#define PCI_CMD_MEM 0x2
-#define PCI_CMD_MASTER 0x4
+#define PCI_COMMAND          0x04
+#define PCI_CMD_IO           0x1
+#define PCI_CMD_MEM          0x2
+#define PCI_CMD_MASTER       0x4
 #define PCI_CMD_INTX_DISABLE 0x400
-#define PCI_SUBSYS_ID 0x2e
-#define PCI_STATUS 0x06
-#define PCI_STATUS_CAPS 0x10
-#define PCI_CAP_PTR 0x34
-#define PCI_CAP_MSIX 0x11
-#define PCI_INT_LINE 0x3c
+#define PCI_SUBSYS_ID        0x2e
+#define PCI_STATUS           0x06
+#define PCI_STATUS_CAPS      0x10
+#define PCI_CAP_PTR          0x34
+#define PCI_CAP_MSIX         0x11
+#define PCI_INT_LINE         0x3c
 
 uint16_t vdev_type_of(uint16_t device_id, uint16_t subsys_id)
 {
@@ -35,7 +35,8 @@ bool vdev_probe(struct vdev *d, uint32_t bdf, uint16_t device_id)
         d->ops = &vdev_modern_ops;
         return true;
     }
-    /* Modern-only devices (1.0 IDs) have no legacy interface to fall back to. */
+    /* Modern-only devices (1.0 IDs) have no legacy interface to fall back to.
+     */
     if (device_id < 0x1040 && vdev_legacy_probe(d)) {
         d->ops = &vdev_legacy_ops;
         return true;
@@ -119,8 +120,8 @@ bool vdev_queue_init(struct vdev *d, struct virtq *q, uint16_t index,
 
 void vdev_finish_init(struct vdev *d)
 {
-    uint8_t s = VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER |
-                VIRTIO_STATUS_DRIVER_OK;
+    uint8_t s =
+        VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK;
     if (d->ops == &vdev_modern_ops)
         s |= VIRTIO_STATUS_FEATURES_OK;
     d->ops->set_status(d, s);

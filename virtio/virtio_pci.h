@@ -1,4 +1,5 @@
-/* virtio_pci.h: a virtio device on PCI, behind the legacy or the modern transport. */
+/* virtio_pci.h: a virtio device on PCI, behind the legacy or the modern
+ * transport. */
 
 #ifndef VIRTIO_PCI_H_INCLUDED
 #define VIRTIO_PCI_H_INCLUDED
@@ -11,20 +12,20 @@
 #define VIRTIO_PCI_VENDOR 0x1af4
 
 /* Device types (virtio 1.x section 5). */
-#define VIRTIO_ID_NET 1
+#define VIRTIO_ID_NET   1
 #define VIRTIO_ID_BLOCK 2
-#define VIRTIO_ID_SCSI 8
+#define VIRTIO_ID_SCSI  8
 
 /* Device status bits. */
-#define VIRTIO_STATUS_ACK 1
-#define VIRTIO_STATUS_DRIVER 2
-#define VIRTIO_STATUS_DRIVER_OK 4
+#define VIRTIO_STATUS_ACK         1
+#define VIRTIO_STATUS_DRIVER      2
+#define VIRTIO_STATUS_DRIVER_OK   4
 #define VIRTIO_STATUS_FEATURES_OK 8
-#define VIRTIO_STATUS_FAILED 0x80
+#define VIRTIO_STATUS_FAILED      0x80
 
 /* Transport-level feature bits. */
 #define VIRTIO_F_ANY_LAYOUT (1ULL << 27)
-#define VIRTIO_F_VERSION_1 (1ULL << 32)
+#define VIRTIO_F_VERSION_1  (1ULL << 32)
 
 struct vdev;
 

@@ -1,19 +1,20 @@
-/* virtio_pci_legacy.c: the legacy (0.9.5) virtio PCI transport, by I/O ports. */
+/* virtio_pci_legacy.c: the legacy (0.9.5) virtio PCI transport, by I/O ports.
+ */
 
 #include "virtio_pci.h"
 #include "virtio_platform.h"
 
 /* Registers in I/O BAR 0 (device configuration follows, MSI-X being off). */
-#define L_HOST_FEATURES 0x00
+#define L_HOST_FEATURES  0x00
 #define L_GUEST_FEATURES 0x04
-#define L_QUEUE_PFN 0x08
-#define L_QUEUE_SIZE 0x0c
-#define L_QUEUE_SEL 0x0e
-#define L_QUEUE_NOTIFY 0x10
-#define L_STATUS 0x12
-#define L_ISR 0x13
-#define L_CONFIG 0x14
-#define L_CONFIG_MAX 0x40 /* enough for the net, blk and scsi layouts */
+#define L_QUEUE_PFN      0x08
+#define L_QUEUE_SIZE     0x0c
+#define L_QUEUE_SEL      0x0e
+#define L_QUEUE_NOTIFY   0x10
+#define L_STATUS         0x12
+#define L_ISR            0x13
+#define L_CONFIG         0x14
+#define L_CONFIG_MAX     0x40 /* enough for the net, blk and scsi layouts */
 
 bool vdev_legacy_probe(struct vdev *d)
 {

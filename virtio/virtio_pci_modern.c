@@ -1,35 +1,36 @@
-/* virtio_pci_modern.c: the virtio 1.x PCI transport, by capabilities and MMIO. */
+/* virtio_pci_modern.c: the virtio 1.x PCI transport, by capabilities and MMIO.
+ */
 
 #include "virtio_pci.h"
 #include "virtio_platform.h"
 
-#define PCI_STATUS 0x06
+#define PCI_STATUS      0x06
 #define PCI_STATUS_CAPS 0x10
-#define PCI_CAP_PTR 0x34
-#define PCI_CAP_VENDOR 0x09
+#define PCI_CAP_PTR     0x34
+#define PCI_CAP_VENDOR  0x09
 
 /* virtio_pci_cap.cfg_type */
 #define CAP_COMMON 1
 #define CAP_NOTIFY 2
-#define CAP_ISR 3
+#define CAP_ISR    3
 #define CAP_DEVICE 4
 
 /* struct virtio_pci_common_cfg */
-#define C_DFSELECT 0
-#define C_DF 4
-#define C_GFSELECT 8
-#define C_GF 12
-#define C_MSIX_CONFIG 16
-#define C_STATUS 20
-#define C_Q_SELECT 22
-#define C_Q_SIZE 24
-#define C_Q_MSIX 26
-#define C_Q_ENABLE 28
+#define C_DFSELECT     0
+#define C_DF           4
+#define C_GFSELECT     8
+#define C_GF           12
+#define C_MSIX_CONFIG  16
+#define C_STATUS       20
+#define C_Q_SELECT     22
+#define C_Q_SIZE       24
+#define C_Q_MSIX       26
+#define C_Q_ENABLE     28
 #define C_Q_NOTIFY_OFF 30
-#define C_Q_DESC 32
-#define C_Q_DRIVER 40
-#define C_Q_DEVICE 48
-#define NO_VECTOR 0xffff
+#define C_Q_DESC       32
+#define C_Q_DRIVER     40
+#define C_Q_DEVICE     48
+#define NO_VECTOR      0xffff
 
 static inline uint8_t r8(volatile uint8_t *b, unsigned off)
 {

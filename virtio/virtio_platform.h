@@ -47,7 +47,8 @@ void vplat_pci_write16(uint32_t bdf, unsigned off, uint16_t v);
  */
 volatile void *vplat_mmio_map(uint64_t pa, uint64_t len);
 
-/* SIZE bytes of zeroed memory aligned to ALIGN (a power of two); NULL if out. */
+/* SIZE bytes of zeroed memory aligned to ALIGN (a power of two); NULL if out.
+ */
 void *vplat_alloc(size_t size, size_t align);
 
 /* The address a device uses for P (memory is identity mapped). */

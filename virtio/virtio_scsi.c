@@ -1,31 +1,33 @@
-/* virtio_scsi.c: virtio SCSI host (virtio 1.x section 5.6), disks as block devices. */
+/* virtio_scsi.c: virtio SCSI host (virtio 1.x section 5.6), disks as block
+ * devices. */
 
 #include "virtio_platform.h"
 #include "virtio_scsi.h"
 
-#define CFG_SEG_MAX 4
+#define CFG_SEG_MAX     4
 #define CFG_MAX_SECTORS 8
-#define CFG_SENSE_SIZE 20
-#define CFG_CDB_SIZE 24
-#define CFG_MAX_TARGET 30
-#define CFG_MAX_LUN 32
+#define CFG_SENSE_SIZE  20
+#define CFG_CDB_SIZE    24
+#define CFG_MAX_TARGET  30
+#define CFG_MAX_LUN     32
 
-#define Q_CTRL 0
+#define Q_CTRL  0
 #define Q_EVENT 1
-#define Q_REQ 2
+#define Q_REQ   2
 
 /* The request header before the CDB: lun[8], id, task_attr, prio, crn. */
 #define CMD_HDR 19
-/* The response before the sense data: sense_len, resid, qualifier, status, response. */
+/* The response before the sense data: sense_len, resid, qualifier, status,
+ * response. */
 #define RESP_HDR 12
 
-#define RESP_OK 0
-#define STATUS_GOOD 0
+#define RESP_OK      0
+#define STATUS_GOOD  0
 #define STATUS_CHECK 2
 
 /* Targets probed per controller: enough for QEMU and for GCE's disks. */
 #define TARGETS_MAX 64
-#define SCRATCH 4096
+#define SCRATCH     4096
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
@@ -151,8 +153,8 @@ static void probe_lun(struct vscsi_host *h, uint16_t target, uint16_t lun)
     put_be32(cdb + 10, 32);
     if (command_retry(h, target, lun, cdb, 16, h->scratch, 32) != STATUS_GOOD)
         return;
-    uint64_t last = (uint64_t)get_be32(h->scratch) << 32 |
-                    get_be32(h->scratch + 4);
+    uint64_t last =
+        (uint64_t)get_be32(h->scratch) << 32 | get_be32(h->scratch + 4);
     uint32_t bs = get_be32(h->scratch + 8);
     if (bs < 512 || bs > 65536 || (bs & (bs - 1)) != 0 ||
         last >= (UINT64_MAX / bs))
@@ -241,8 +243,8 @@ bool vscsi_init(struct vscsi_host *h, struct vdev *d)
     return true;
 }
 
-enum vio_result vscsi_rw(struct vscsi_disk *disk, bool write,
-                         uint64_t offset, uint8_t *buf, size_t len)
+enum vio_result vscsi_rw(struct vscsi_disk *disk, bool write, uint64_t offset,
+                         uint8_t *buf, size_t len)
 {
     struct vscsi_host *h = disk->host;
     uint64_t bs = disk->block_size;

@@ -1,4 +1,5 @@
-/* virtio_scsi.h: the virtio SCSI host driver; each disk found is a block device. */
+/* virtio_scsi.h: the virtio SCSI host driver; each disk found is a block
+ * device. */
 
 #ifndef VIRTIO_SCSI_H_INCLUDED
 #define VIRTIO_SCSI_H_INCLUDED
@@ -25,11 +26,11 @@ struct vscsi_host {
     struct vdev *dev;
     struct virtq ctrl, event, req;
     uint32_t cdb_size, sense_size;
-    uint32_t seg_count;    /* data descriptors per request */
-    uint32_t max_bytes;    /* per request */
-    uint8_t *cmd;          /* request header, device-readable */
-    uint8_t *resp;         /* response, device-writable */
-    uint8_t *scratch;      /* data of discovery commands */
+    uint32_t seg_count; /* data descriptors per request */
+    uint32_t max_bytes; /* per request */
+    uint8_t *cmd;       /* request header, device-readable */
+    uint8_t *resp;      /* response, device-writable */
+    uint8_t *scratch;   /* data of discovery commands */
     uint64_t next_id;
     unsigned n_disks;
     struct vscsi_disk disks[VSCSI_DISKS_MAX];
@@ -43,7 +44,7 @@ struct vscsi_host {
 bool vscsi_init(struct vscsi_host *h, struct vdev *d);
 
 /* As vblk_rw(), on DISK (READ(16) / WRITE(16)). */
-enum vio_result vscsi_rw(struct vscsi_disk *disk, bool write,
-                         uint64_t offset, uint8_t *buf, size_t len);
+enum vio_result vscsi_rw(struct vscsi_disk *disk, bool write, uint64_t offset,
+                         uint8_t *buf, size_t len);
 
 #endif /* VIRTIO_SCSI_H_INCLUDED */

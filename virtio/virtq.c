@@ -26,10 +26,9 @@ bool virtq_alloc(struct virtq *q, uint16_t index, uint16_t num)
     q->num = num;
     q->desc = (volatile struct virtq_desc *)mem;
     q->avail = (volatile struct virtq_avail *)(mem + 16ULL * num);
-    q->used = (volatile struct virtq_used *)(mem +
-                                             align_up(16ULL * num + 6 +
-                                                          2ULL * num,
-                                                      4096));
+    q->used = (volatile struct virtq_used *)(mem + align_up(16ULL * num + 6 +
+                                                                2ULL * num,
+                                                            4096));
     q->avail_idx = 0;
     q->last_used = 0;
     q->ring_bytes = bytes;

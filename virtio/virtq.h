@@ -1,4 +1,5 @@
-/* virtq.h: split virtqueues (virtio 1.x section 2.7), as the drivers use them. */
+/* virtq.h: split virtqueues (virtio 1.x section 2.7), as the drivers use them.
+ */
 
 #ifndef VIRTQ_H_INCLUDED
 #define VIRTQ_H_INCLUDED
@@ -6,10 +7,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VIRTQ_DESC_F_NEXT 1
-#define VIRTQ_DESC_F_WRITE 2
+#define VIRTQ_DESC_F_NEXT          1
+#define VIRTQ_DESC_F_WRITE         2
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1
-#define VIRTQ_USED_F_NO_NOTIFY 1
+#define VIRTQ_USED_F_NO_NOTIFY     1
 
 /* Largest queue the drivers ask for; devices may offer fewer. */
 #define VIRTQ_MAX_SIZE 256
@@ -49,10 +50,10 @@ struct virtq {
     volatile struct virtq_desc *desc;
     volatile struct virtq_avail *avail;
     volatile struct virtq_used *used;
-    uint16_t avail_idx;       /* our copy of avail->idx */
-    uint16_t last_used;       /* next used entry to consume */
-    uint16_t notify_off;      /* modern transport: this queue's notify slot */
-    uint64_t ring_bytes;      /* size of the whole allocation */
+    uint16_t avail_idx;  /* our copy of avail->idx */
+    uint16_t last_used;  /* next used entry to consume */
+    uint16_t notify_off; /* modern transport: this queue's notify slot */
+    uint64_t ring_bytes; /* size of the whole allocation */
 };
 
 /* Bytes for a queue of NUM entries in the legacy layout. */

@@ -1,4 +1,5 @@
-/* acpi.c: ACPI soft power-off (S5) and the power button, from the firmware's tables. */
+/* acpi.c: ACPI soft power-off (S5) and the power button, from the firmware's
+ * tables. */
 
 /*
  * Found through the RSDP in the BIOS area (SeaBIOS puts it there; so does
@@ -14,13 +15,13 @@
 #define PWRBTN (1u << 8)
 
 static struct {
-    bool s5;               /* \_S5_ found: soft power-off possible */
+    bool s5; /* \_S5_ found: soft power-off possible */
     uint16_t pm1a_cnt, pm1b_cnt;
-    uint16_t pm1a_evt;     /* status; enable follows at + evt_len / 2 */
+    uint16_t pm1a_evt; /* status; enable follows at + evt_len / 2 */
     uint8_t evt_len;
     uint8_t slp_typa, slp_typb;
     uint8_t sci;
-    uint16_t smi_cmd;      /* and the value that enables ACPI mode */
+    uint16_t smi_cmd; /* and the value that enables ACPI mode */
     uint8_t acpi_enable;
 } acpi;
 static volatile bool power_button;
@@ -91,7 +92,8 @@ static const struct sdt_header *find_fadt(const uint8_t *rsdp)
     return NULL;
 }
 
-/* An AML integer: ZeroOp, OneOp, or BytePrefix n. Returns bytes used, 0 if none. */
+/* An AML integer: ZeroOp, OneOp, or BytePrefix n. Returns bytes used, 0 if
+ * none. */
 static unsigned aml_byte(const uint8_t *p, const uint8_t *end, uint8_t *v)
 {
     if (p >= end)
@@ -148,7 +150,8 @@ void acpi_init(void)
     uintptr_t bda = 0x40e;
     __asm__("" : "+r"(bda));
     uint16_t ebda = *(const volatile uint16_t *)bda;
-    const uint8_t *rsdp = rsdp_in((uintptr_t)ebda << 4, ((uintptr_t)ebda << 4) + 1024);
+    const uint8_t *rsdp =
+        rsdp_in((uintptr_t)ebda << 4, ((uintptr_t)ebda << 4) + 1024);
     /* The F segment first: BIOSes put it there, and each page touched costs. */
     if (rsdp == NULL)
         rsdp = rsdp_in(0xf0000, 0x100000);

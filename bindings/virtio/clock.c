@@ -1,4 +1,5 @@
-/* clock.c: monotonic time from the TSC (KVM paravirtual clock when offered), wall time. */
+/* clock.c: monotonic time from the TSC (KVM paravirtual clock when offered),
+ * wall time. */
 
 /*
  * Reading either clock never leaves the guest: both are computed from
@@ -9,8 +10,8 @@
 
 #include "platform.h"
 
-#define MSR_KVM_WALL_CLOCK_NEW 0x4b564d00
-#define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01
+#define MSR_KVM_WALL_CLOCK_NEW   0x4b564d00
+#define MSR_KVM_SYSTEM_TIME_NEW  0x4b564d01
 #define KVM_FEATURE_CLOCKSOURCE2 (1u << 3)
 
 struct pvclock {
@@ -36,8 +37,8 @@ static bool use_pvclock;
 
 static uint64_t tsc_base, tsc_mult_ns; /* without pvclock */
 static uint64_t tsc_hz;
-static uint64_t wall_offset;           /* wall = monotonic + offset */
-static uint64_t last;                  /* monotonic never goes back */
+static uint64_t wall_offset; /* wall = monotonic + offset */
+static uint64_t last;        /* monotonic never goes back */
 
 static bool kvm_clock_offered(void)
 {
@@ -159,8 +160,7 @@ static uint64_t rtc_read(void)
         century = 20;
     uint64_t year = century * 100 + bcd(y, is_bcd);
     uint64_t days = days_from_civil(year, bcd(mo, is_bcd), bcd(d, is_bcd));
-    return days * 86400 + hour * 3600 + bcd(mi, is_bcd) * 60 +
-           bcd(s, is_bcd);
+    return days * 86400 + hour * 3600 + bcd(mi, is_bcd) * 60 + bcd(s, is_bcd);
 }
 
 void clock_init(void)

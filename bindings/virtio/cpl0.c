@@ -17,7 +17,8 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
     __asm__ __volatile__("wrmsr"
                          :
-                         : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+                         : "c"(msr), "a"((uint32_t)v),
+                           "d"((uint32_t)(v >> 32)));
 }
 
 void cpl0_halt(void)

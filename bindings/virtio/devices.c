@@ -1,4 +1,5 @@
-/* devices.c: virtio devices bound to manifest entries, and the solo5 I/O calls. */
+/* devices.c: virtio devices bound to manifest entries, and the solo5 I/O calls.
+ */
 
 /*
  * Binding rule: manifest entries take devices in PCI order, by type. The
@@ -15,7 +16,7 @@
 #include "virtio_pci.h"
 #include "virtio_scsi.h"
 
-#define VDEV_MAX 32
+#define VDEV_MAX  32
 #define DISKS_MAX 64
 
 static struct vdev vdevs[VDEV_MAX];
@@ -56,8 +57,7 @@ static const char *type_name(uint16_t type)
 
 static void bdf_str(uint32_t bdf, char *buf, size_t size)
 {
-    fmt_snprintf(buf, size, "%02x:%02x.%x", bdf >> 8, (bdf >> 3) & 31,
-                 bdf & 7);
+    fmt_snprintf(buf, size, "%02x:%02x.%x", bdf >> 8, (bdf >> 3) & 31, bdf & 7);
 }
 
 static void found(uint32_t bdf, uint32_t id)
@@ -74,7 +74,8 @@ static void found(uint32_t bdf, uint32_t id)
     struct vdev *d = &vdevs[n_vdevs];
     if (!vdev_probe(d, bdf, device)) {
         log_printf("Solo5: virtio: %s (device 0x%x) has no usable "
-                   "transport, ignored\n", where, device);
+                   "transport, ignored\n",
+                   where, device);
         return;
     }
     n_vdevs++;
@@ -96,16 +97,16 @@ static void report_unused(void)
             char where[16];
             bdf_str(vdevs[i].bdf, where, sizeof where);
             log_printf("Solo5: virtio: %s %s (%s) not used by the "
-                       "manifest\n", type_name(vdevs[i].type), where,
-                       vdevs[i].ops->name);
+                       "manifest\n",
+                       type_name(vdevs[i].type), where, vdevs[i].ops->name);
         }
     }
 }
 
 static void hook_interrupt(struct vdev *d, bool *polled)
 {
-    bool ok = d->irq_line != 0xff &&
-              intr_register(d->irq_line, vdev_irq_ack, d);
+    bool ok =
+        d->irq_line != 0xff && intr_register(d->irq_line, vdev_irq_ack, d);
     if (polled != NULL)
         *polled = !ok;
 }
@@ -126,8 +127,7 @@ static int next_vdev(uint16_t type, unsigned *cursor)
  * reached). With BRING_UP false, only disks of controllers already up.
  * NULL when there are no more.
  */
-static struct blkdev *next_blk(unsigned *cursor, unsigned *disk,
-                               bool bring_up)
+static struct blkdev *next_blk(unsigned *cursor, unsigned *disk, bool bring_up)
 {
     for (; *cursor < n_vdevs; (*cursor)++, *disk = 0) {
         struct vdev *d = &vdevs[*cursor];
@@ -184,7 +184,8 @@ void devices_bind(void)
             int i = next_vdev(VIRTIO_ID_NET, &net_cursor);
             if (i < 0) {
                 log_printf("Solo5: error: manifest entry '%s' (NET_BASIC) "
-                           "has no virtio-net device\n", name);
+                           "has no virtio-net device\n",
+                           name);
                 missing++;
                 continue;
             }
@@ -213,7 +214,8 @@ void devices_bind(void)
             struct blkdev *b = next_blk(&blk_cursor, &blk_disk, true);
             if (b == NULL) {
                 log_printf("Solo5: error: manifest entry '%s' (BLOCK_BASIC) "
-                           "has no virtio-blk device or SCSI disk\n", name);
+                           "has no virtio-blk device or SCSI disk\n",
+                           name);
                 missing++;
                 continue;
             }
@@ -242,8 +244,8 @@ void devices_bind(void)
             char where[16];
             bdf_str(extra->disk.host->dev->bdf, where, sizeof where);
             log_printf("Solo5: virtio: SCSI disk %s target %u lun %u not "
-                       "used by the manifest\n", where, extra->disk.target,
-                       extra->disk.lun);
+                       "used by the manifest\n",
+                       where, extra->disk.target, extra->disk.lun);
         }
     }
     report_unused();
@@ -348,8 +350,8 @@ solo5_result_t solo5_block_acquire(const char *name, solo5_handle_t *handle,
     return SOLO5_R_OK;
 }
 
-static solo5_result_t block_io(solo5_handle_t h, bool write,
-                               solo5_off_t offset, uint8_t *buf, size_t size)
+static solo5_result_t block_io(solo5_handle_t h, bool write, solo5_off_t offset,
+                               uint8_t *buf, size_t size)
 {
     if (!mft_acquired(h, MFT_DEV_BLOCK_BASIC) || blk_of[h] == NULL ||
         buf == NULL || size == 0 || size > SOLO5_BLOCK_IO_MAX)
@@ -390,7 +392,7 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
 
     if (nets_set != 0) {
         uint64_t now = clock_now();
-        uint64_t until = deadline <= now                    ? now
+        uint64_t until = deadline <= now                  ? now
                          : deadline - now < YIELD_SPIN_NS ? deadline
                                                           : now + YIELD_SPIN_NS;
         while (now < until && !devices_input_pending(nets_set)) {

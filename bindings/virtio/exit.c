@@ -1,4 +1,5 @@
-/* exit.c: ending the unikernel: QEMU's debug-exit port, else ACPI S5, else halt. */
+/* exit.c: ending the unikernel: QEMU's debug-exit port, else ACPI S5, else
+ * halt. */
 
 #include "platform.h"
 

@@ -1,4 +1,5 @@
-/* intr.c: legacy interrupts (8259 PIC, local APIC virtual wire) and the wake-up timer. */
+/* intr.c: legacy interrupts (8259 PIC, local APIC virtual wire) and the wake-up
+ * timer. */
 
 /*
  * Interrupts only ever wake the CPU from the halt in a CPL0 wait (cpl0.c):
@@ -11,18 +12,18 @@
 
 #include "platform.h"
 
-#define PIC1 0x20
-#define PIC2 0xa0
-#define PIC_EOI 0x20
-#define PIT_CH0 0x40
-#define PIT_CMD 0x43
-#define PIT_HZ 1193182ULL
-#define LAPIC_BASE 0xfee00000UL
-#define LAPIC_EOI (0xb0 / 4)
-#define LAPIC_LVT_TIMER (0x320 / 4)
+#define PIC1             0x20
+#define PIC2             0xa0
+#define PIC_EOI          0x20
+#define PIT_CH0          0x40
+#define PIT_CMD          0x43
+#define PIT_HZ           1193182ULL
+#define LAPIC_BASE       0xfee00000UL
+#define LAPIC_EOI        (0xb0 / 4)
+#define LAPIC_LVT_TIMER  (0x320 / 4)
 #define LVT_TSC_DEADLINE 0x40000
 #define MSR_TSC_DEADLINE 0x6e0
-#define VEC_TIMER 0x40
+#define VEC_TIMER        0x40
 /* A lost deadline interrupt must not mean sleeping for ever. */
 #define DEADLINE_MAX_NS 1000000000ULL
 
@@ -50,10 +51,10 @@ static void lapic_virtual_wire(void)
 {
     volatile uint32_t *apic = (volatile uint32_t *)LAPIC_BASE;
     apic[0xf0 / 4] = 0x1ff; /* enabled, spurious vector 0xff */
-    apic[LAPIC_LVT_TIMER] = tsc_deadline ? (LVT_TSC_DEADLINE | VEC_TIMER)
-                                         : 0x10000; /* masked */
-    apic[0x350 / 4] = 0x700;    /* LINT0: ExtINT */
-    apic[0x360 / 4] = 0x400;    /* LINT1: NMI */
+    apic[LAPIC_LVT_TIMER] =
+        tsc_deadline ? (LVT_TSC_DEADLINE | VEC_TIMER) : 0x10000; /* masked */
+    apic[0x350 / 4] = 0x700; /* LINT0: ExtINT */
+    apic[0x360 / 4] = 0x400; /* LINT1: NMI */
 }
 
 void intr_init(void)
@@ -66,7 +67,7 @@ void intr_init(void)
     cpu_cpuid(1, 0, r);
     tsc_deadline = (r[2] >> 24) & 1;
     /* The timer and the cascade to the second PIC. */
-    pic_mask = (uint16_t)~((1u << 0) | (1u << 2));
+    pic_mask = (uint16_t) ~((1u << 0) | (1u << 2));
 }
 
 /*
@@ -101,7 +102,7 @@ bool intr_register(uint8_t irq, void (*fn)(void *), void *arg)
         if (handlers[irq][i].fn == NULL) {
             handlers[irq][i].fn = fn;
             handlers[irq][i].arg = arg;
-            pic_mask &= (uint16_t)~(1u << irq);
+            pic_mask &= (uint16_t) ~(1u << irq);
             if (started)
                 pic_write_mask();
             return true;

@@ -1,4 +1,5 @@
-/* mem.c: boot-time memory for rings and buffers, taken from the heap's bottom. */
+/* mem.c: boot-time memory for rings and buffers, taken from the heap's bottom.
+ */
 
 #include "platform.h"
 

@@ -3,10 +3,10 @@
 #include "platform.h"
 
 #define MB_BOOT_MAGIC 0x2badb002
-#define MBI_MEM 0x1
-#define MBI_CMDLINE 0x4
-#define MBI_MMAP 0x40
-#define MMAP_RAM 1
+#define MBI_MEM       0x1
+#define MBI_CMDLINE   0x4
+#define MBI_MMAP      0x40
+#define MMAP_RAM      1
 
 /* The Multiboot information structure, as far as we read it. */
 struct mbi {
@@ -63,7 +63,8 @@ bool mb_parse(uint32_t magic, uint32_t mbi_pa, struct mb_info *out)
     out->mem_end = 0;
     if (magic != MB_BOOT_MAGIC || mbi_pa == 0) {
         log_printf("Solo5: error: not started by a Multiboot loader "
-                   "(magic 0x%x)\n", magic);
+                   "(magic 0x%x)\n",
+                   magic);
         return false;
     }
     const struct mbi *mbi = (const struct mbi *)(uintptr_t)mbi_pa;

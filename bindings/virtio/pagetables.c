@@ -12,7 +12,7 @@
 #include "platform.h"
 
 #define POOL_PAGES 32
-#define MMIO_MAX 32
+#define MMIO_MAX   32
 
 static uint64_t pool[POOL_PAGES][512]
     __attribute__((section(".bss.cpl0"), aligned(PAGE_SIZE)));
@@ -23,8 +23,8 @@ static struct {
 } mmio[MMIO_MAX];
 static unsigned n_mmio;
 
-#define TABLE (PTE_P | PTE_W | PTE_U)
-#define MMIO (PTE_P | PTE_W | PTE_U | PTE_NX | PTE_PCD | PTE_PWT)
+#define TABLE     (PTE_P | PTE_W | PTE_U)
+#define MMIO      (PTE_P | PTE_W | PTE_U | PTE_NX | PTE_PCD | PTE_PWT)
 #define ADDR_MASK 0x000ffffffffff000ULL
 
 bool pt_mmio_reserve(uint64_t pa, uint64_t len)
@@ -32,8 +32,8 @@ bool pt_mmio_reserve(uint64_t pa, uint64_t len)
     if (len == 0 || pa + len < pa || pa + len > (1ULL << 47))
         return false;
     uint64_t s = pa & ~(uint64_t)(LARGE_PAGE_SIZE - 1);
-    uint64_t e = (pa + len + LARGE_PAGE_SIZE - 1) &
-                 ~(uint64_t)(LARGE_PAGE_SIZE - 1);
+    uint64_t e =
+        (pa + len + LARGE_PAGE_SIZE - 1) & ~(uint64_t)(LARGE_PAGE_SIZE - 1);
     for (unsigned i = 0; i < n_mmio; i++) {
         if (s >= mmio[i].start && e <= mmio[i].end)
             return true;
@@ -91,9 +91,12 @@ static uint64_t page_attr(uint64_t a, uint64_t mem_end)
 /* True if every page of the 2 MiB chunk at C has the same permission. */
 static bool chunk_uniform(uint64_t c, uint64_t mem_end)
 {
-    const uint64_t bounds[] = { PAGE_SIZE,         0x100000,
-                                (uintptr_t)_etext, (uintptr_t)_erodata,
-                                (uintptr_t)_scpl0, (uintptr_t)_ecpl0,
+    const uint64_t bounds[] = { PAGE_SIZE,
+                                0x100000,
+                                (uintptr_t)_etext,
+                                (uintptr_t)_erodata,
+                                (uintptr_t)_scpl0,
+                                (uintptr_t)_ecpl0,
                                 mem_end };
     for (unsigned i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {
         if (bounds[i] > c && bounds[i] < c + LARGE_PAGE_SIZE)

@@ -2,8 +2,8 @@
 
 #include "platform.h"
 
-#define PCI_ADDR 0xcf8
-#define PCI_DATA 0xcfc
+#define PCI_ADDR  0xcf8
+#define PCI_DATA  0xcfc
 #define MAX_DEPTH 8
 
 static void select(uint32_t bdf, unsigned off)

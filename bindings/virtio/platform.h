@@ -70,7 +70,7 @@ void serial_exit_status(int status); /* on COM2, for solo5-virtio-run */
 struct mb_info {
     uint64_t heap_base; /* the heap: [heap_base, mem_end), RAM */
     uint64_t mem_end;
-    char *cmdline;    /* arguments, the loader's kernel name removed */
+    char *cmdline; /* arguments, the loader's kernel name removed */
 };
 bool mb_parse(uint32_t magic, uint32_t mbi, struct mb_info *out);
 
@@ -95,12 +95,12 @@ enum cpl0_op {
 };
 struct cpl0_setup {
     uint64_t cr3;
-    uint32_t msr[2];  /* MSRs to write at boot (0: none) */
+    uint32_t msr[2]; /* MSRs to write at boot (0: none) */
     uint64_t val[2];
 };
 struct cpl0_wait {
-    uint64_t deadline;           /* monotonic ns */
-    solo5_handle_set_t handles;  /* network handles whose input ends the wait */
+    uint64_t deadline;          /* monotonic ns */
+    solo5_handle_set_t handles; /* network handles whose input ends the wait */
 };
 uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg);
 void cpl0_halt(void) __attribute__((noreturn));
@@ -127,16 +127,16 @@ void pci_init(void);
 void pci_scan(void (*fn)(uint32_t bdf, uint32_t id));
 
 /* devices.c: virtio devices bound to the manifest. */
-void devices_probe(void);  /* before the page tables are built */
-void devices_bind(void);   /* after; aborts if an entry has no device */
+void devices_probe(void); /* before the page tables are built */
+void devices_bind(void);  /* after; aborts if an entry has no device */
 bool devices_input_pending(solo5_handle_set_t handles); /* also at CPL0 */
 bool devices_need_polling(solo5_handle_set_t handles);
 void devices_flush(void); /* lets NICs send what is queued, before exit */
 
 /* acpi.c: power-off and the power button. */
-void acpi_init(void);          /* at boot: read the tables */
-void acpi_start(void);         /* before the first wait: the power button */
-void acpi_poweroff(void);            /* returns if ACPI cannot do it */
+void acpi_init(void);     /* at boot: read the tables */
+void acpi_start(void);    /* before the first wait: the power button */
+void acpi_poweroff(void); /* returns if ACPI cannot do it */
 bool acpi_power_button_pressed(void);
 
 #endif /* VIRTIO_BINDING_PLATFORM_H_INCLUDED */

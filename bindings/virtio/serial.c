@@ -2,10 +2,10 @@
 
 #include "platform.h"
 
-#define COM1 0x3f8
-#define COM2 0x2f8 /* solo5-virtio-run reads the exit status from here */
-#define LSR 5
-#define LSR_THRE 0x20
+#define COM1       0x3f8
+#define COM2       0x2f8 /* solo5-virtio-run reads the exit status from here */
+#define LSR        5
+#define LSR_THRE   0x20
 #define FIFO_DEPTH 16
 
 void serial_init(void)

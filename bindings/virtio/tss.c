@@ -1,4 +1,5 @@
-/* tss.c: the TSS: the CPL0 stack, and the I/O permission bitmap that lets CPL3 use chosen ports. */
+/* tss.c: the TSS: the CPL0 stack, and the I/O permission bitmap that lets CPL3
+ * use chosen ports. */
 
 /*
  * PVM does not honour an IOPL the guest sets for itself, but it does
@@ -35,7 +36,7 @@ bool tss_io_allow(uint16_t port, unsigned n)
         return false;
     uint8_t *b = bitmap();
     for (uint32_t p = port; p < (uint32_t)port + n; p++)
-        b[p >> 3] &= (uint8_t)~(1u << (p & 7));
+        b[p >> 3] &= (uint8_t) ~(1u << (p & 7));
     return true;
 }
 

@@ -6,40 +6,40 @@
 /* GDT layout (boot_tables.S). User data precedes user code, as sysret wants. */
 #define GDT_KERNEL_CS 0x08
 #define GDT_KERNEL_DS 0x10
-#define GDT_USER_DS 0x18
-#define GDT_USER_CS 0x20
-#define GDT_TSS 0x28
-#define GDT_SIZE 0x38
+#define GDT_USER_DS   0x18
+#define GDT_USER_CS   0x20
+#define GDT_TSS       0x28
+#define GDT_SIZE      0x38
 
-#define CR0_BOOT 0x80010033 /* PG, WP, NE, ET, MP, PE */
-#define CR4_PAE 0x20
-#define CR4_OSFXSR 0x200
+#define CR0_BOOT       0x80010033 /* PG, WP, NE, ET, MP, PE */
+#define CR4_PAE        0x20
+#define CR4_OSFXSR     0x200
 #define CR4_OSXMMEXCPT 0x400
-#define CR4_FSGSBASE 0x10000
-#define CR4_BOOT (CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+#define CR4_FSGSBASE   0x10000
+#define CR4_BOOT       (CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
 
-#define MSR_EFER 0xc0000080
-#define EFER_LME 0x100
-#define EFER_NXE 0x800
+#define MSR_EFER    0xc0000080
+#define EFER_LME    0x100
+#define EFER_NXE    0x800
 #define MSR_FS_BASE 0xc0000100
 
 #define RFLAGS_BOOT 0x2 /* IF clear: CPL3 runs without interrupts */
-#define RFLAGS_IF 0x200
+#define RFLAGS_IF   0x200
 
 /* Page table entry bits. */
-#define PTE_P 0x1
-#define PTE_W 0x2
-#define PTE_U 0x4
+#define PTE_P   0x1
+#define PTE_W   0x2
+#define PTE_U   0x4
 #define PTE_PWT 0x8
 #define PTE_PCD 0x10
-#define PTE_PS 0x80
-#define PTE_NX 0x8000000000000000
+#define PTE_PS  0x80
+#define PTE_NX  0x8000000000000000
 
-#define PAGE_SIZE 0x1000
+#define PAGE_SIZE       0x1000
 #define LARGE_PAGE_SIZE 0x200000
 
 /* TSS: 104 bytes, then an I/O permission bitmap for all 65536 ports. */
-#define TSS_IOPB_OFFSET 104
+#define TSS_IOPB_OFFSET  104
 #define VIRTIO_TSS_LIMIT (TSS_IOPB_OFFSET + 8192)
 
 /* Stacks. */
@@ -47,8 +47,8 @@
 #define BOOT_STACK_SIZE 0x4000
 
 /* Vectors. */
-#define VEC_UD 6
-#define VEC_GP 13
+#define VEC_UD       6
+#define VEC_GP       13
 #define VEC_IRQ_BASE 32 /* legacy PIC IRQ 0..15 land on 32..47 */
 
 #endif /* VIRTIO_CPU_H_INCLUDED */

@@ -58,8 +58,7 @@ int solo5_app_main(const struct solo5_start_info *si)
         uintptr_t top = (uintptr_t)virtio_cpl0_stack_top;
         __asm__("" : "+r"(top));
         p = (volatile char *)(top - 8);
-    }
-    else if (streq(a, "read")) {
+    } else if (streq(a, "read")) {
         /* Reading is refused too: the region is not mapped for CPL3. */
         puts_("virtio-cpl0: reading the IDT\n");
         (void)*(volatile char *)virtio_idt;
