@@ -137,11 +137,11 @@ static bool find_s5(const struct sdt_header *dsdt)
 static void sci_handler(void *arg)
 {
     (void)arg;
+    /* Clear every event that is set (write 1s), so the level SCI drops. */
     uint16_t sts = io_inw(acpi.pm1a_evt);
-    if (sts & PWRBTN) {
-        io_outw(acpi.pm1a_evt, PWRBTN); /* write 1 to clear */
+    io_outw(acpi.pm1a_evt, sts);
+    if (sts & PWRBTN)
         power_button = true;
-    }
 }
 
 void acpi_init(void)
@@ -215,9 +215,9 @@ void acpi_start(void)
         for (int i = 0; i < 1000 && !(io_inw(acpi.pm1a_cnt) & SCI_EN); i++)
             ;
     }
-    uint16_t en = acpi.pm1a_evt + acpi.evt_len / 2;
-    io_outw(acpi.pm1a_evt, PWRBTN);
-    io_outw(en, (uint16_t)(io_inw(en) | PWRBTN));
+    /* The power button alone: an event nobody clears would keep the SCI up. */
+    io_outw(acpi.pm1a_evt + acpi.evt_len / 2, PWRBTN);
+    io_outw(acpi.pm1a_evt, io_inw(acpi.pm1a_evt));
 }
 
 bool acpi_power_button_pressed(void)
