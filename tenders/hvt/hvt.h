@@ -125,6 +125,16 @@ void hvt_register_hypercall(struct hvt *hvt, enum hvt_hypercall nr,
 void hvt_register_pollfd(struct hvt *hvt, int fd, unsigned handle);
 
 /*
+ * Matches OPT against a module option of the form "--PREFIX:NAME=VALUE"
+ * (PREFIX like "net" or "block-sector-size"). Returns false if OPT is not a
+ * PREFIX option; dies, showing FORM, if it is but NAME or VALUE is empty.
+ * Else *NAME (*NAMELEN bytes, not terminated) and *VALUE point into OPT.
+ */
+bool hvt_option_match(const char *opt, const char *prefix, const char *form,
+                      const char **name, size_t *namelen,
+                      const char **value);
+
+/*
  * Finds manifest entry NAME for the option OPT (for messages); dies if
  * there is none or it is not of TYPE. Returns its index.
  */

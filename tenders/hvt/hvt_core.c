@@ -94,6 +94,24 @@ void hvt_register_pollfd(struct hvt *hvt, int fd, unsigned handle)
     hvt->npollfd++;
 }
 
+bool hvt_option_match(const char *opt, const char *prefix, const char *form,
+                      const char **name, size_t *namelen,
+                      const char **value)
+{
+    size_t plen = strlen(prefix);
+
+    if (strncmp(opt, "--", 2) != 0 || strncmp(opt + 2, prefix, plen) != 0 ||
+        opt[2 + plen] != ':')
+        return false;
+    *name = opt + 2 + plen + 1;
+    const char *eq = strchr(*name, '=');
+    if (eq == NULL || eq == *name || eq[1] == '\0')
+        hvt_die("%s: expected %s", opt, form);
+    *namelen = (size_t)(eq - *name);
+    *value = eq + 1;
+    return true;
+}
+
 static const char *type_name(uint32_t type)
 {
     return type == MFT_DEV_NET_BASIC     ? "NET_BASIC"

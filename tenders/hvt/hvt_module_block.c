@@ -44,20 +44,15 @@ static struct block_dev *dev_named(const char *name, size_t len)
 
 static bool block_option(const char *opt)
 {
-    bool is_ss = strncmp(opt, "--block-sector-size:", 20) == 0;
+    const char *name, *value;
+    size_t len;
 
-    if (!is_ss && strncmp(opt, "--block:", 8) != 0)
-        return false;
-    const char *name = opt + (is_ss ? 20 : 8);
-    const char *eq = strchr(name, '=');
-    if (eq == NULL || eq == name || eq[1] == '\0')
-        hvt_die("%s: expected %s", opt,
-                is_ss ? "--block-sector-size:NAME=N" : "--block:NAME=PATH");
-    struct block_dev *d = dev_named(name, (size_t)(eq - name));
-    if (is_ss) {
+    if (hvt_option_match(opt, "block-sector-size",
+                         "--block-sector-size:NAME=N", &name, &len, &value)) {
+        struct block_dev *d = dev_named(name, len);
         char *end;
         errno = 0;
-        unsigned long long n = strtoull(eq + 1, &end, 10);
+        unsigned long long n = strtoull(value, &end, 10);
         if (d->sector)
             hvt_die("%s: sector size for '%s' given twice", opt, d->name);
         if (*end || errno || n < 512 || n > HVT_BLOCK_IO_MAX ||
@@ -65,12 +60,17 @@ static bool block_option(const char *opt)
             hvt_die("%s: expected a power of two from 512 to %u", opt,
                     HVT_BLOCK_IO_MAX);
         d->sector = n;
-    } else {
+        return true;
+    }
+    if (hvt_option_match(opt, "block", "--block:NAME=PATH", &name, &len,
+                         &value)) {
+        struct block_dev *d = dev_named(name, len);
         if (d->path)
             hvt_die("%s: '%s' is attached twice", opt, d->name);
-        d->path = strdup(eq + 1);
+        d->path = strdup(value);
+        return true;
     }
-    return true;
+    return false;
 }
 
 /* The sandbox's lines for each block descriptor. */

@@ -67,29 +67,29 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 
 static bool net_option(const char *opt)
 {
-    bool is_mac = strncmp(opt, "--net-mac:", 10) == 0;
+    const char *name, *value;
+    size_t len;
 
-    if (!is_mac && strncmp(opt, "--net:", 6) != 0)
-        return false;
-    const char *name = opt + (is_mac ? 10 : 6);
-    const char *eq = strchr(name, '=');
-    if (eq == NULL || eq == name || eq[1] == '\0')
-        hvt_die("%s: expected %s", opt,
-                is_mac ? "--net-mac:NAME=HWADDR" : "--net:NAME=IFACE");
-    struct net_dev *d = dev_named(name, (size_t)(eq - name));
-    if (is_mac) {
+    if (hvt_option_match(opt, "net-mac", "--net-mac:NAME=HWADDR", &name,
+                         &len, &value)) {
+        struct net_dev *d = dev_named(name, len);
         if (d->has_mac)
             hvt_die("%s: MAC address for '%s' given twice", opt, d->name);
-        if (!parse_mac(eq + 1, d->mac))
+        if (!parse_mac(value, d->mac))
             hvt_die("%s: expected a unicast MAC address like "
                     "02:00:00:00:00:01", opt);
         d->has_mac = true;
-    } else {
+        return true;
+    }
+    if (hvt_option_match(opt, "net", "--net:NAME=IFACE", &name, &len,
+                         &value)) {
+        struct net_dev *d = dev_named(name, len);
         if (d->iface)
             hvt_die("%s: '%s' is attached twice", opt, d->name);
-        d->iface = strdup(eq + 1);
+        d->iface = strdup(value);
+        return true;
     }
-    return true;
+    return false;
 }
 
 /* Opens the tap named IFACE, which must exist (we never create one). */
