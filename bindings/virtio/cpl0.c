@@ -38,6 +38,13 @@ static uint64_t op_setup(const struct cpl0_setup *s)
     return 0;
 }
 
+void cpl0_power_off(void)
+{
+    if (!bindings_quiet)
+        log_printf("Solo5: power button pressed, powering off\n");
+    platform_exit(SOLO5_EXIT_SUCCESS, NULL);
+}
+
 /* Poll at least this often when a device cannot interrupt us. */
 #define POLL_NS 1000000ULL
 
@@ -45,11 +52,8 @@ static uint64_t op_wait(const struct cpl0_wait *w)
 {
     bool poll = devices_need_polling(w->handles);
     for (;;) {
-        if (acpi_power_button_pressed()) {
-            if (!bindings_quiet)
-                log_printf("Solo5: power button pressed, powering off\n");
-            platform_exit(SOLO5_EXIT_SUCCESS, NULL);
-        }
+        if (acpi_power_button_pressed())
+            cpl0_power_off();
         if (devices_input_pending(w->handles))
             return 1;
         uint64_t now = clock_now();

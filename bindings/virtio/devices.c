@@ -400,6 +400,9 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
             now = clock_now();
         }
     }
+    acpi_poll(clock_now());
+    if (acpi_power_button_pressed())
+        cpl0_power_off();
     if (!devices_input_pending(nets_set) && clock_now() < deadline) {
         intr_start();
         acpi_start();

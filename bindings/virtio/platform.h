@@ -104,6 +104,8 @@ struct cpl0_wait {
 };
 uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg);
 void cpl0_halt(void) __attribute__((noreturn));
+/* The power button was pressed: says so and powers off (any CPL). */
+void cpl0_power_off(void) __attribute__((noreturn));
 
 /* intr.c: legacy PIC interrupts and the PIT one-shot timer. */
 void intr_init(void);  /* at boot: ports only */
@@ -138,5 +140,6 @@ void acpi_init(void);     /* at boot: read the tables */
 void acpi_start(void);    /* before the first wait: the power button */
 void acpi_poweroff(void); /* returns if ACPI cannot do it */
 bool acpi_power_button_pressed(void);
+void acpi_poll(uint64_t now); /* checks the button now and then */
 
 #endif /* VIRTIO_BINDING_PLATFORM_H_INCLUDED */
