@@ -81,6 +81,8 @@ bool vdev_modern_probe(struct vdev *d)
     uint32_t bdf = d->bdf;
     volatile uint8_t *common = NULL, *isr = NULL, *dev = NULL, *notify = NULL;
     uint32_t mult = 0;
+    unsigned last_bar = 6; /* the capabilities usually share one BAR */
+    uint64_t last_base = 0;
 
     if (!(vplat_pci_read16(bdf, PCI_STATUS) & PCI_STATUS_CAPS))
         return false;
@@ -89,24 +91,29 @@ bool vdev_modern_probe(struct vdev *d)
     for (int n = 0; p != 0 && n < 48; n++) {
         uint32_t hdr = vplat_pci_read32(bdf, p);
         unsigned next = (hdr >> 8) & 0xfc;
-        if ((hdr & 0xff) == PCI_CAP_VENDOR) {
-            unsigned type = (hdr >> 24) & 0xff;
+        unsigned type = (hdr >> 24) & 0xff;
+        volatile uint8_t **slot = type == CAP_COMMON   ? &common
+                                  : type == CAP_ISR    ? &isr
+                                  : type == CAP_DEVICE ? &dev
+                                  : type == CAP_NOTIFY ? &notify
+                                                       : NULL;
+        /*
+         * The first capability of each type is the preferred one; the
+         * others are not read at all (each read costs two exits).
+         */
+        if ((hdr & 0xff) == PCI_CAP_VENDOR && slot != NULL && *slot == NULL) {
             unsigned bar = vplat_pci_read8(bdf, p + 4);
             uint32_t off = vplat_pci_read32(bdf, p + 8);
             uint32_t len = vplat_pci_read32(bdf, p + 12);
-            volatile uint8_t **slot = type == CAP_COMMON   ? &common
-                                      : type == CAP_ISR    ? &isr
-                                      : type == CAP_DEVICE ? &dev
-                                      : type == CAP_NOTIFY ? &notify
-                                                           : NULL;
-            /* The first capability of each type is the preferred one. */
-            if (slot != NULL && *slot == NULL && len > 0) {
-                uint64_t base = bar_address(bdf, bar);
-                if (base != 0) {
-                    *slot = vplat_mmio_map(base + off, len);
-                    if (type == CAP_NOTIFY)
-                        mult = vplat_pci_read32(bdf, p + 16);
-                }
+            if (bar != last_bar) {
+                last_bar = bar;
+                last_base = bar_address(bdf, bar);
+            }
+            uint64_t base = len > 0 ? last_base : 0;
+            if (base != 0) {
+                *slot = vplat_mmio_map(base + off, len);
+                if (type == CAP_NOTIFY)
+                    mult = vplat_pci_read32(bdf, p + 16);
             }
         }
         p = next;
