@@ -214,6 +214,10 @@ run_ut() {
         done
         run_ut virtio-cpl0 --solo5:quiet read
         expect_abort 'page fault|#PF'
+        # The one-time CPL0 set-up cannot be asked for again.
+        run_ut virtio-cpl0 --solo5:quiet setup
+        expect_abort 'page fault|#PF'
+        expect_line '^virtio-cpl0: writing the setup$'
     done
 }
 

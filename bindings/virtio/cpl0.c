@@ -27,8 +27,16 @@ void cpl0_halt(void)
         __asm__ __volatile__("cli; hlt");
 }
 
+/*
+ * Once only, at boot: afterwards the application, which shares CPL3 with
+ * the binding, must not be able to load page tables or MSRs of its own.
+ */
 static uint64_t op_setup(const struct cpl0_setup *s)
 {
+    static bool done;
+    if (done)
+        return 1;
+    done = true;
     for (unsigned i = 0; i < 2; i++) {
         if (s->msr[i] != 0)
             wrmsr(s->msr[i], s->val[i]);
@@ -76,6 +84,13 @@ bool platform_trap(struct cpu_trap_frame *tf)
         tf->rip != (uintptr_t)virtio_cpl0_call_insn)
         return false;
     uint64_t r = 0;
+    /* The argument structures must be the application's memory. */
+    bool arg_ok = mem_dma_ok((const void *)(uintptr_t)tf->rsi,
+                             tf->rdi == CPL0_SETUP ? sizeof(struct cpl0_setup)
+                                                   : sizeof(struct cpl0_wait),
+                             false);
+    if ((tf->rdi == CPL0_SETUP || tf->rdi == CPL0_WAIT) && !arg_ok)
+        return false;
     switch (tf->rdi) {
     case CPL0_SETUP:
         r = op_setup((const struct cpl0_setup *)(uintptr_t)tf->rsi);

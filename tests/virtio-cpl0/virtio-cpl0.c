@@ -3,7 +3,10 @@
  * CPL0 stack live in one supervisor-only region; a write to any of them
  * from the application must fault. On other targets the symbols do not
  * exist and the test says so.
- * Command line: idt | gdt | tss | pagetables | stack | read */
+ * "setup" first asks the binding's one-time CPL0 service to load the boot
+ * page tables again (which map everything to CPL3), then writes the IDT:
+ * the service must refuse, so the write still faults.
+ * Command line: idt | gdt | tss | pagetables | stack | read | setup */
 
 #include "solo5.h"
 
@@ -13,6 +16,15 @@ extern char virtio_gdt[] __attribute__((weak));
 extern char virtio_tss[] __attribute__((weak));
 extern char virtio_boot_pml4[] __attribute__((weak));
 extern char virtio_cpl0_stack_top[] __attribute__((weak));
+extern uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg)
+    __attribute__((weak));
+
+/* As bindings/virtio/platform.h has it. */
+struct setup_request {
+    uint64_t cr3;
+    uint32_t msr[2];
+    uint64_t val[2];
+};
 
 static size_t str_len(const char *s)
 {
@@ -58,6 +70,11 @@ int solo5_app_main(const struct solo5_start_info *si)
         uintptr_t top = (uintptr_t)virtio_cpl0_stack_top;
         __asm__("" : "+r"(top));
         p = (volatile char *)(top - 8);
+    } else if (streq(a, "setup")) {
+        struct setup_request r = { .cr3 = (uintptr_t)virtio_boot_pml4 };
+        puts_("virtio-cpl0: asking CPL0 for the boot page tables\n");
+        virtio_cpl0_call(1, (uintptr_t)&r);
+        p = virtio_idt;
     } else if (streq(a, "read")) {
         /* Reading is refused too: the region is not mapped for CPL3. */
         puts_("virtio-cpl0: reading the IDT\n");
@@ -65,7 +82,8 @@ int solo5_app_main(const struct solo5_start_info *si)
         puts_("FAILURE: read the IDT\n");
         return 1;
     } else {
-        puts_("FAILURE: usage: idt | gdt | tss | pagetables | stack | read\n");
+        puts_("FAILURE: usage: idt | gdt | tss | pagetables | stack | read "
+              "| setup\n");
         return 1;
     }
     puts_("virtio-cpl0: writing the ");
