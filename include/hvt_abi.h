@@ -25,10 +25,10 @@
 #include "elf_abi.h"
 #include "mft_abi.h"
 
-#define HVT_ABI_STATIC_ASSERT(c, m) _Static_assert(c, m)
-#define HVT_CHECK_SIZE(t, n) \
+#define HVT_ABI_STATIC_ASSERT(c, m) ABI_STATIC_ASSERT(c, m)
+#define HVT_CHECK_SIZE(t, n)                                                   \
     HVT_ABI_STATIC_ASSERT(sizeof(struct t) == (n), #t " has size " #n)
-#define HVT_CHECK_OFF(t, f, n) \
+#define HVT_CHECK_OFF(t, f, n)                                                 \
     HVT_ABI_STATIC_ASSERT(offsetof(struct t, f) == (n), #t "." #f " at " #n)
 
 /* Guest memory: the unikernel is linked at this address or above. */
@@ -145,8 +145,8 @@ HVT_CHECK_SIZE(hvt_hc_halt, 16);
  */
 struct hvt_trap_frame {
     uint64_t cr2;
-    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13,
-        r14, r15;
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14,
+        r15;
     uint64_t vector, error_code;
     uint64_t rip, cs, rflags, rsp, ss;
 };
@@ -168,7 +168,7 @@ HVT_CHECK_SIZE(hvt_trap_frame, 23 * 8);
  * these rules ends the guest.
  */
 #define HVT_NETRING_SLOTS 64u
-#define HVT_NETRING_HDR 4096u
+#define HVT_NETRING_HDR   4096u
 
 struct hvt_netring {
     uint32_t prod;
@@ -207,7 +207,7 @@ HVT_CHECK_OFF(hvt_devinfo, block_size, 48);
  * the ELF entry point at CPL3, RSP = STACK_TOP, interrupts off.
  */
 #define HVT_BOOT_INFO_BASE 0x1000u
-#define HVT_CMDLINE_MAX 8192u /* bytes, with the terminating NUL */
+#define HVT_CMDLINE_MAX    8192u /* bytes, with the terminating NUL */
 
 struct hvt_boot_info {
     uint64_t mem_size;   /* bytes of guest memory */
@@ -229,8 +229,8 @@ HVT_ABI_STATIC_ASSERT(sizeof(struct hvt_boot_info) <= 4096,
 /* Segment selectors of the tender-built GDT, for the guest's IDT gates. */
 #define HVT_GDT_KERNEL_CS 0x08u
 #define HVT_GDT_KERNEL_DS 0x10u
-#define HVT_GDT_USER_DS 0x1bu /* index 3, RPL 3 */
-#define HVT_GDT_USER_CS 0x23u /* index 4, RPL 3 */
-#define HVT_GDT_TSS 0x28u
+#define HVT_GDT_USER_DS   0x1bu /* index 3, RPL 3 */
+#define HVT_GDT_USER_CS   0x23u /* index 4, RPL 3 */
+#define HVT_GDT_TSS       0x28u
 
 #endif /* SOLO5_HVT_ABI_H_INCLUDED */

@@ -14,15 +14,12 @@
 
 #include "elf_abi.h"
 
-#define MFT_VERSION 1u
-#define MFT_MAX_ENTRIES 63u  /* handles fit a 64-bit set with one spare */
-#define MFT_NAME_MAX 67u     /* characters, ASCII letters and digits */
-#define MFT_NAME_SIZE 68u    /* with the terminating NUL */
+#define MFT_VERSION     1u
+#define MFT_MAX_ENTRIES 63u /* handles fit a 64-bit set with one spare */
+#define MFT_NAME_MAX    67u /* characters, ASCII letters and digits */
+#define MFT_NAME_SIZE   68u /* with the terminating NUL */
 
-enum mft_type {
-    MFT_DEV_NET_BASIC = 1,
-    MFT_DEV_BLOCK_BASIC = 2
-};
+enum mft_type { MFT_DEV_NET_BASIC = 1, MFT_DEV_BLOCK_BASIC = 2 };
 
 struct mft1_entry {
     char name[MFT_NAME_SIZE]; /* NUL-terminated, NUL-padded */
@@ -58,14 +55,16 @@ ABI_STATIC_ASSERT(sizeof(struct mft1_note) == 20 + sizeof(struct mft1),
  *   }
  *   MFT1_NOTE_DECLARE_END
  */
-#define MFT1_NOTE_DECLARE_BEGIN                                               \
-    const struct mft1_note __solo5_mft1_note                                  \
-        __attribute__((section(".note.solo5.manifest"), aligned(4), used)) = {\
-            .h = { .n_namesz = SOLO5_NOTE_NAMESZ,                             \
-                   .n_descsz = sizeof(struct mft1),                           \
-                   .n_type = SOLO5_NOTE_MANIFEST },                           \
-            .name = SOLO5_NOTE_NAME,                                          \
+#define MFT1_NOTE_DECLARE_BEGIN                                                \
+    const struct mft1_note __solo5_mft1_note                                   \
+        __attribute__((section(".note.solo5.manifest"), aligned(4), used)) = { \
+            .h = { .n_namesz = SOLO5_NOTE_NAMESZ,                              \
+                   .n_descsz = sizeof(struct mft1),                            \
+                   .n_type = SOLO5_NOTE_MANIFEST },                            \
+            .name = SOLO5_NOTE_NAME,                                           \
             .m =
-#define MFT1_NOTE_DECLARE_END };
+#define MFT1_NOTE_DECLARE_END                                                  \
+    }                                                                          \
+    ;
 
 #endif /* SOLO5_MFT_ABI_H_INCLUDED */

@@ -53,7 +53,7 @@ typedef uint64_t solo5_off_t;
  */
 #define SOLO5_EXIT_SUCCESS 0
 #define SOLO5_EXIT_FAILURE 1
-#define SOLO5_EXIT_ABORT 255
+#define SOLO5_EXIT_ABORT   255
 
 /*
  * What the bindings hand the application at start.
@@ -138,8 +138,8 @@ void solo5_console_write(const char *buf, size_t size);
 /*
  * Network devices (manifest type NET_BASIC).
  */
-#define SOLO5_NET_ALEN 6   /* bytes in a MAC address */
-#define SOLO5_NET_HLEN 14  /* bytes in an Ethernet header */
+#define SOLO5_NET_ALEN 6  /* bytes in a MAC address */
+#define SOLO5_NET_HLEN 14 /* bytes in an Ethernet header */
 
 /*
  *   mac_address: the device's MAC address.
@@ -174,8 +174,8 @@ solo5_result_t solo5_net_write(solo5_handle_t handle, const uint8_t *buf,
  * an acquired network device, a pointer is NULL or SIZE is less than
  * mtu + SOLO5_NET_HLEN.
  */
-solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf,
-                              size_t size, size_t *read_size);
+solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf, size_t size,
+                              size_t *read_size);
 
 /*
  * Block devices (manifest type BLOCK_BASIC).

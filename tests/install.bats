@@ -81,3 +81,24 @@ install_prefix() {
     expect_line "error: unknown target 'xen'"
     [ ! -e hello ]
 }
+
+@test "headers: the public and ABI headers compile alone as C99 and C11, pedantic" {
+    local std h
+    for std in c99 c11; do
+        for h in solo5.h elf_abi.h mft_abi.h hvt_abi.h; do
+            echo "#include \"$h\"" >"$WORK/h.c"
+            run cc -std=$std -pedantic -Wall -Wextra -Werror -ffreestanding \
+                -I"$TOP/include" -fsyntax-only "$WORK/h.c"
+            [ "$status" -eq 0 ] || { echo "$h as $std: $output" >&2; return 1; }
+        done
+    done
+}
+
+@test "headers: a layout check that fails stops the build, in C99 too" {
+    local std
+    for std in c99 c11; do
+        printf '#include "hvt_abi.h"\nHVT_CHECK_SIZE(hvt_hc_puts, 17);\n' >"$WORK/h.c"
+        run cc -std=$std -I"$TOP/include" -fsyntax-only "$WORK/h.c"
+        [ "$status" -ne 0 ] || { echo "a wrong size passed as $std" >&2; return 1; }
+    done
+}
