@@ -118,8 +118,8 @@ void cpu_idt_init(void *idt, uint16_t cs);
  */
 struct cpu_trap_frame {
     uint64_t cr2;
-    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13,
-        r14, r15;
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14,
+        r15;
     uint64_t vector, error_code;
     uint64_t rip, cs, rflags, rsp, ss;
 };

@@ -34,7 +34,8 @@ bool cmdline_parse(char *cmdline)
             char save = w[len];
             w[len] = '\0';
             log_printf("Solo5: error: unknown option '%s%s' "
-                       "(known: %squiet)\n", prefix, w, prefix);
+                       "(known: %squiet)\n",
+                       prefix, w, prefix);
             w[len] = save;
             return false;
         }

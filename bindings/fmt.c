@@ -15,8 +15,8 @@ static void put(struct fmt_out *o, char c)
     o->len++;
 }
 
-static void put_uint(struct fmt_out *o, uint64_t v, unsigned base,
-                     int width, char pad)
+static void put_uint(struct fmt_out *o, uint64_t v, unsigned base, int width,
+                     char pad)
 {
     char tmp[24];
     int n = 0;

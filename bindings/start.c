@@ -12,15 +12,13 @@ static void banner(const struct bindings_boot *boot)
     log_printf("Solo5: text   0x%lx-0x%lx\n",
                (unsigned long)(uintptr_t)__ehdr_start,
                (unsigned long)(uintptr_t)_etext);
-    log_printf("Solo5: rodata 0x%lx-0x%lx\n",
-               (unsigned long)(uintptr_t)_etext,
+    log_printf("Solo5: rodata 0x%lx-0x%lx\n", (unsigned long)(uintptr_t)_etext,
                (unsigned long)(uintptr_t)_erodata);
     log_printf("Solo5: data   0x%lx-0x%lx\n",
                (unsigned long)(uintptr_t)_erodata,
                (unsigned long)(uintptr_t)_end);
     log_printf("Solo5: heap   0x%lx-0x%lx (stack grows down from the top)\n",
-               (unsigned long)boot->heap_start,
-               (unsigned long)boot->heap_end);
+               (unsigned long)boot->heap_start, (unsigned long)boot->heap_end);
 }
 
 void bindings_start(struct bindings_boot *boot)

@@ -37,8 +37,7 @@ static const struct tls_template *tls_template(void)
     memcpy(&phnum, __ehdr_start + 56, 2);
     for (unsigned i = 0; i < phnum; i++) {
         struct tls_phdr ph;
-        memcpy(&ph, __ehdr_start + phoff + (uint64_t)i * phentsize,
-               sizeof ph);
+        memcpy(&ph, __ehdr_start + phoff + (uint64_t)i * phentsize, sizeof ph);
         if (ph.p_type != PT_TLS)
             continue;
         uint64_t align = ph.p_align ? ph.p_align : 1;

@@ -68,7 +68,7 @@ void cpu_trap_handler(struct cpu_trap_frame *tf)
         log_printf("Solo5: ABORT: %s at rip=0x%lx: %s access to 0x%lx "
                    "(error 0x%lx)\n",
                    name, (unsigned long)tf->rip,
-                   (tf->error_code & 0x10)   ? "execute"
+                   (tf->error_code & 0x10)  ? "execute"
                    : (tf->error_code & 0x2) ? "write"
                                             : "read",
                    (unsigned long)tf->cr2, (unsigned long)tf->error_code);

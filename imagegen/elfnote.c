@@ -14,8 +14,8 @@
 #include "elfnote.h"
 #include "mft_check.h"
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
+                                                      const char *fmt, ...)
 {
     va_list ap;
 
@@ -92,8 +92,8 @@ static int parse_notes(const unsigned char *p, size_t size,
         /* namesz < 2^32, so round4() cannot wrap a 64-bit size_t. */
         if (round4(namesz) > size - name_off)
             return fail(err, errlen,
-                        "note %u in %s %zu: name size %u runs past the end",
-                        n, c->kind, c->index, (unsigned)namesz);
+                        "note %u in %s %zu: name size %u runs past the end", n,
+                        c->kind, c->index, (unsigned)namesz);
         desc_off = name_off + round4(namesz);
         desc_room = size - desc_off;
         if (descsz > desc_room)
@@ -133,8 +133,8 @@ static int parse_notes(const unsigned char *p, size_t size,
             /* Other Solo5 note types belong to later ABIs: ignored. */
         }
         /* Tolerate a last descriptor whose padding was left out. */
-        off = desc_off + (round4(descsz) < desc_room ? round4(descsz)
-                                                     : desc_room);
+        off = desc_off +
+              (round4(descsz) < desc_room ? round4(descsz) : desc_room);
         n++;
     }
     return 0;
@@ -226,8 +226,9 @@ static int not_elf(int has_magic, uint64_t size, char *err, size_t errlen)
         return fail(err, errlen, "not an ELF file");
     if (size < sizeof(Elf64_Ehdr))
         return fail(err, errlen, "truncated ELF header");
-    return fail(err, errlen, "bad ELF identification (class, byte order "
-                             "or version)");
+    return fail(err, errlen,
+                "bad ELF identification (class, byte order "
+                "or version)");
 }
 
 /* HAS_MAGIC: the file starts with the ELF magic, whatever libelf thinks. */
@@ -358,6 +359,6 @@ int elfnote_read_mem(const void *image, size_t size, struct elfnote_info *info,
     if (elf_version(EV_CURRENT) == EV_NONE)
         return fail(err, errlen, "libelf: %s", elf_errmsg(-1));
     /* elf_memory() takes a char *, but only reads through it here. */
-    return finish(elf_memory((char *)image, size), has_magic, size, info,
-                  err, errlen);
+    return finish(elf_memory((char *)image, size), has_magic, size, info, err,
+                  errlen);
 }

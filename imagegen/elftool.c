@@ -32,8 +32,7 @@ static const char usage_text[] =
     "  --help     print this help and exit\n"
     "  --version  print the version and exit\n";
 
-__attribute__((format(printf, 1, 2)))
-static int fail(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
 {
     va_list ap;
 
@@ -187,8 +186,7 @@ static int cmd_gen_manifest(const char *in, const char *out)
     if (len < 0)
         return 1;
     if (mft_json_parse(buf, (size_t)len, &m, &jerr) != 0)
-        return fail("%s:%u:%u: %s", in, jerr.line, jerr.column,
-                     jerr.reason);
+        return fail("%s:%u:%u: %s", in, jerr.line, jerr.column, jerr.reason);
     return write_output(out, &m);
 }
 
@@ -245,8 +243,7 @@ static int usage_error(void)
 }
 
 /* Checks that COMMAND got exactly WANT arguments, named in ARGS. */
-static int check_args(const char *command, int have, int want,
-                      const char *args)
+static int check_args(const char *command, int have, int want, const char *args)
 {
     if (have == want)
         return 0;

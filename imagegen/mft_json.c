@@ -53,8 +53,8 @@ struct parser {
 };
 
 /* Records the error at byte offset OFF, as line and column; returns -1. */
-__attribute__((format(printf, 3, 4)))
-static int fail_at(struct parser *p, size_t off, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int
+fail_at(struct parser *p, size_t off, const char *fmt, ...)
 {
     va_list ap;
     unsigned line = 1, col = 1;
@@ -172,8 +172,10 @@ static int lex_string(struct parser *p, struct token *t)
         if (c == '\n')
             return fail_at(p, t->off, "unterminated string");
         if (c < 0x20)
-            return fail_at(p, i, "control character 0x%02x in string "
-                                 "(escape it)", c);
+            return fail_at(p, i,
+                           "control character 0x%02x in string "
+                           "(escape it)",
+                           c);
         if (c >= 0x80) {
             size_t n = utf8_len(p, i);
             if (n == 0)
@@ -261,7 +263,8 @@ static int lex_literal(struct parser *p, struct token *t)
     static const struct {
         const char *text;
         enum tok_kind kind;
-    } lits[] = { { "true", TOK_BOOL }, { "false", TOK_BOOL },
+    } lits[] = { { "true", TOK_BOOL },
+                 { "false", TOK_BOOL },
                  { "null", TOK_NULL } };
 
     for (size_t k = 0; k < sizeof lits / sizeof lits[0]; k++) {
@@ -282,10 +285,9 @@ static int next_token(struct parser *p, struct token *t)
 {
     unsigned char c;
 
-    while (p->pos < p->len && (p->buf[p->pos] == ' ' ||
-                               p->buf[p->pos] == '\t' ||
-                               p->buf[p->pos] == '\n' ||
-                               p->buf[p->pos] == '\r'))
+    while (p->pos < p->len &&
+           (p->buf[p->pos] == ' ' || p->buf[p->pos] == '\t' ||
+            p->buf[p->pos] == '\n' || p->buf[p->pos] == '\r'))
         p->pos++;
     t->off = p->pos;
     t->end = p->pos + 1;
@@ -320,8 +322,16 @@ static int next_token(struct parser *p, struct token *t)
             return -1;
         break;
     case '-':
-    case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9':
         t->kind = TOK_NUMBER;
         if (lex_number(p, t))
             return -1;
@@ -474,9 +484,8 @@ static const char *describe(enum tok_kind kind)
 }
 
 /* Describes a value token, quoting short strings and numbers. */
-static const char *describe_value(const struct parser *p,
-                                  const struct token *t, char *out,
-                                  size_t size)
+static const char *describe_value(const struct parser *p, const struct token *t,
+                                  char *out, size_t size)
 {
     struct str s;
 
@@ -501,8 +510,7 @@ static const char *describe_value(const struct parser *p,
  * K) and CTX, and reads the value itself.
  */
 static int parse_members(struct parser *p,
-                         int (*member)(struct parser *p,
-                                       const struct token *kt,
+                         int (*member)(struct parser *p, const struct token *kt,
                                        const struct str *k, void *ctx),
                          void *ctx, struct token *rbrace)
 {
@@ -522,8 +530,10 @@ static int parse_members(struct parser *p,
         if (t.kind != TOK_STRING) {
             if (after_comma && t.kind == TOK_RBRACE)
                 return fail_at(p, t.off, "trailing comma before '}'");
-            return fail_at(p, t.off, "expected a key in double quotes, "
-                                     "found %s", describe(t.kind));
+            return fail_at(p, t.off,
+                           "expected a key in double quotes, "
+                           "found %s",
+                           describe(t.kind));
         }
         kt = t;
         decode_string(p, &kt, &k);
@@ -578,8 +588,10 @@ static int device_member(struct parser *p, const struct token *kt,
             return fail_at(p, kt->off, "duplicate key \"name\"");
         st->has_name = 1;
         if (v.kind != TOK_STRING)
-            return fail_at(p, v.off, "device \"name\" must be a string, "
-                                     "found %s", describe(v.kind));
+            return fail_at(p, v.off,
+                           "device \"name\" must be a string, "
+                           "found %s",
+                           describe(v.kind));
         decode_string(p, &v, &s);
         if (s.len == 0)
             return fail_at(p, v.off, "device name is empty");
@@ -594,13 +606,11 @@ static int device_member(struct parser *p, const struct token *kt,
                                q, q[0] != '\0' ? " " : "");
             }
         if (s.len > MFT_NAME_MAX)
-            return fail_at(p, v.off,
-                           "device name is longer than %u characters",
+            return fail_at(p, v.off, "device name is longer than %u characters",
                            MFT_NAME_MAX);
         for (uint32_t j = 0; j < st->m->entries; j++)
             if (strcmp(st->m->e[j].name, s.s) == 0)
-                return fail_at(p, v.off, "duplicate device name \"%s\"",
-                               s.s);
+                return fail_at(p, v.off, "duplicate device name \"%s\"", s.s);
         memcpy(e->name, s.s, s.len);
         return 0;
     }
@@ -746,8 +756,10 @@ int mft_json_parse(const char *buf, size_t len, struct mft1 *m,
     if (next_token(&p, &t))
         return -1;
     if (t.kind != TOK_LBRACE)
-        return fail_at(&p, t.off, "expected '{' to start the manifest, "
-                                  "found %s", describe(t.kind));
+        return fail_at(&p, t.off,
+                       "expected '{' to start the manifest, "
+                       "found %s",
+                       describe(t.kind));
     if (parse_members(&p, top_member, &st, &rbrace))
         return -1;
     if (!st.has_type)
@@ -769,8 +781,8 @@ int mft_json_parse(const char *buf, size_t len, struct mft1 *m,
 /* ---- Writer ---- */
 
 /* snprintf() into BUF at *USED, counting what would not fit. */
-__attribute__((format(printf, 4, 5)))
-static void emit(char *buf, size_t size, size_t *used, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+emit(char *buf, size_t size, size_t *used, const char *fmt, ...)
 {
     va_list ap;
     int n;
@@ -800,8 +812,7 @@ size_t mft_json_format(const struct mft1 *m, char *buf, size_t size)
         emit(buf, size, &used,
              "        { \"name\": \"%.*s\", \"type\": \"%s\" }%s\n",
              (int)strnlen(m->e[i].name, MFT_NAME_SIZE), m->e[i].name,
-             type != NULL ? type : "?",
-             i + 1 < n ? "," : "");
+             type != NULL ? type : "?", i + 1 < n ? "," : "");
     }
     if (n > 0)
         emit(buf, size, &used, "    ]\n}\n");

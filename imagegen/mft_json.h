@@ -14,8 +14,8 @@
 
 /* Where and why a manifest was rejected. */
 struct mft_json_error {
-    unsigned line;   /* from 1 */
-    unsigned column; /* from 1, counted in bytes */
+    unsigned line;                     /* from 1 */
+    unsigned column;                   /* from 1, counted in bytes */
     char reason[MFT_JSON_REASON_SIZE]; /* one line, no position, no prefix */
 };
 

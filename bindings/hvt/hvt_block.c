@@ -54,8 +54,8 @@ solo5_result_t solo5_block_write(solo5_handle_t h, solo5_off_t off,
     return blkio(HVT_HYPERCALL_BLOCK_WRITE, h, off, (uintptr_t)buf, size);
 }
 
-solo5_result_t solo5_block_read(solo5_handle_t h, solo5_off_t off,
-                                uint8_t *buf, size_t size)
+solo5_result_t solo5_block_read(solo5_handle_t h, solo5_off_t off, uint8_t *buf,
+                                size_t size)
 {
     if (!block_args_ok(h, off, buf, size))
         return SOLO5_R_EINVAL;

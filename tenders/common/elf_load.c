@@ -10,8 +10,8 @@
 
 #include "elf_load.h"
 
-#define PAGE 4096u
-#define MAX_PHNUM 64u
+#define PAGE           4096u
+#define MAX_PHNUM      64u
 #define MAX_NOTES_SIZE 65536u
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -48,13 +48,20 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
 static const char *machine_name(unsigned m)
 {
     switch (m) {
-    case EM_386: return "i386";
-    case EM_ARM: return "arm";
-    case EM_AARCH64: return "aarch64";
-    case EM_RISCV: return "riscv";
-    case EM_PPC64: return "ppc64";
-    case EM_S390: return "s390";
-    default: return "unknown";
+    case EM_386:
+        return "i386";
+    case EM_ARM:
+        return "arm";
+    case EM_AARCH64:
+        return "aarch64";
+    case EM_RISCV:
+        return "riscv";
+    case EM_PPC64:
+        return "ppc64";
+    case EM_S390:
+        return "s390";
+    default:
+        return "unknown";
     }
 }
 
@@ -121,25 +128,26 @@ static int add_segment(const Elf64_Phdr *ph, unsigned i, uint64_t fsize,
                     (unsigned long long)fsize);
     if (ph->p_vaddr < mem_base || ph->p_vaddr >= mem_limit ||
         ph->p_memsz > mem_limit - ph->p_vaddr)
-        return fail(err, errlen,
-                    "segment %u: 0x%llx+0x%llx is outside guest memory "
-                    "0x%llx-0x%llx",
-                    i, (unsigned long long)ph->p_vaddr,
-                    (unsigned long long)ph->p_memsz,
-                    (unsigned long long)mem_base,
-                    (unsigned long long)mem_limit);
+        return fail(
+            err, errlen,
+            "segment %u: 0x%llx+0x%llx is outside guest memory "
+            "0x%llx-0x%llx",
+            i, (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_memsz,
+            (unsigned long long)mem_base, (unsigned long long)mem_limit);
     if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X))
         return fail(err, errlen,
-                    "segment %u at 0x%llx is both writable and executable",
-                    i, (unsigned long long)ph->p_vaddr);
+                    "segment %u at 0x%llx is both writable and executable", i,
+                    (unsigned long long)ph->p_vaddr);
     if (img->nsegs == ELF_MAX_SEGMENTS)
         return fail(err, errlen, "more than %u loadable segments",
                     ELF_MAX_SEGMENTS);
 
     /* Insert sorted by address; neighbours must not share a page. */
     struct elf_segment s = {
-        .vaddr = ph->p_vaddr, .memsz = ph->p_memsz,
-        .offset = ph->p_offset, .filesz = ph->p_filesz,
+        .vaddr = ph->p_vaddr,
+        .memsz = ph->p_memsz,
+        .offset = ph->p_offset,
+        .filesz = ph->p_filesz,
         .flags = ph->p_flags & (PF_R | PF_W | PF_X),
     };
     unsigned k = img->nsegs;
@@ -151,7 +159,8 @@ static int add_segment(const Elf64_Phdr *ph, unsigned i, uint64_t fsize,
     img->nsegs++;
     for (unsigned j = 1; j < img->nsegs; j++) {
         const struct elf_segment *a = &img->segs[j - 1], *b = &img->segs[j];
-        uint64_t a_end = (a->vaddr + a->memsz + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+        uint64_t a_end =
+            (a->vaddr + a->memsz + PAGE - 1) & ~(uint64_t)(PAGE - 1);
         if ((b->vaddr & ~(uint64_t)(PAGE - 1)) < a_end)
             return fail(err, errlen,
                         "segments at 0x%llx and 0x%llx overlap (or share a "

@@ -17,11 +17,11 @@
 #define ELF_SEG_R 4u
 
 struct elf_segment {
-    uint64_t vaddr;    /* guest address (virtual == physical) */
-    uint64_t memsz;    /* bytes in memory */
-    uint64_t offset;   /* in the file */
-    uint64_t filesz;   /* bytes from the file; the rest is zero */
-    uint32_t flags;    /* ELF_SEG_* */
+    uint64_t vaddr;  /* guest address (virtual == physical) */
+    uint64_t memsz;  /* bytes in memory */
+    uint64_t offset; /* in the file */
+    uint64_t filesz; /* bytes from the file; the rest is zero */
+    uint32_t flags;  /* ELF_SEG_* */
 };
 
 struct elf_image {

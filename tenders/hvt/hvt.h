@@ -24,8 +24,8 @@ struct hvt {
     uint8_t *mem;
     uint64_t mem_size;
 
-    struct elf_image img;       /* the checked unikernel */
-    const char *unikernel;      /* its path, for messages */
+    struct elf_image img;  /* the checked unikernel */
+    const char *unikernel; /* its path, for messages */
     char cmdline[HVT_CMDLINE_MAX];
 
     /*
@@ -35,9 +35,9 @@ struct hvt {
      */
     struct hvt_devinfo dev[MFT_MAX_ENTRIES];
     uint64_t netring_bytes[MFT_MAX_ENTRIES];
-    uint64_t stack_top;         /* guest address; rings lie above it */
-    uint64_t idt;               /* guest address of the IDT page (arch) */
-    uint32_t cpu_features;      /* HVT_CPU_* the guest may use */
+    uint64_t stack_top;    /* guest address; rings lie above it */
+    uint64_t idt;          /* guest address of the IDT page (arch) */
+    uint32_t cpu_features; /* HVT_CPU_* the guest may use */
 
     hvt_hypercall_fn hypercall[HVT_HYPERCALL_MAX];
 
@@ -89,8 +89,8 @@ struct hvt_sandbox_rule {
 /* ---- core (hvt_core.c) ------------------------------------------------ */
 
 /* Prints "solo5-hvt: error: ..." and exits with status 1 (setup errors). */
-void hvt_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
-                                                  noreturn));
+void hvt_die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 /*
  * Ends a guest that broke the rules (a bad pointer, an unknown hypercall,
@@ -131,8 +131,7 @@ void hvt_register_pollfd(struct hvt *hvt, int fd, unsigned handle);
  * Else *NAME (*NAMELEN bytes, not terminated) and *VALUE point into OPT.
  */
 bool hvt_option_match(const char *opt, const char *prefix, const char *form,
-                      const char **name, size_t *namelen,
-                      const char **value);
+                      const char **name, size_t *namelen, const char **value);
 
 /*
  * Finds manifest entry NAME for the option OPT (for messages); dies if
@@ -228,15 +227,15 @@ struct hvt_module {
 };
 
 /* Registers a module from its own file: HVT_MODULE_REGISTER(hvt_module_net) */
-#define HVT_MODULE_REGISTER(m)                                                \
-    static const struct hvt_module *const hvt_module_ptr_##m                  \
+#define HVT_MODULE_REGISTER(m)                                                 \
+    static const struct hvt_module *const hvt_module_ptr_##m                   \
         __attribute__((section("hvt_modules"), used)) = &m
 
 extern const struct hvt_module *const __start_hvt_modules[];
 extern const struct hvt_module *const __stop_hvt_modules[];
 
-#define HVT_FOREACH_MODULE(m)                                                 \
-    for (const struct hvt_module *const *m = __start_hvt_modules;            \
+#define HVT_FOREACH_MODULE(m)                                                  \
+    for (const struct hvt_module *const *m = __start_hvt_modules;              \
          m < __stop_hvt_modules; m++)
 
 #endif /* HVT_H_INCLUDED */

@@ -25,7 +25,8 @@ void hvt_die(const char *fmt, ...)
 
 void hvt_exit(struct hvt *hvt, int status)
 {
-    HVT_FOREACH_MODULE(m) {
+    HVT_FOREACH_MODULE(m)
+    {
         if ((*m)->cleanup)
             (*m)->cleanup(hvt);
     }
@@ -54,7 +55,8 @@ void hvt_guest_fault(struct hvt *hvt, const char *fmt, ...)
     static bool faulting;
     if (!faulting) {
         faulting = true;
-        HVT_FOREACH_MODULE(m) {
+        HVT_FOREACH_MODULE(m)
+        {
             if ((*m)->fault)
                 (*m)->fault(hvt, msg);
         }
@@ -95,8 +97,7 @@ void hvt_register_pollfd(struct hvt *hvt, int fd, unsigned handle)
 }
 
 bool hvt_option_match(const char *opt, const char *prefix, const char *form,
-                      const char **name, size_t *namelen,
-                      const char **value)
+                      const char **name, size_t *namelen, const char **value)
 {
     size_t plen = strlen(prefix);
 
@@ -128,8 +129,8 @@ unsigned hvt_mft_lookup(struct hvt *hvt, const char *opt, const char *name,
         if (strcmp(m->e[i].name, name) != 0)
             continue;
         if (m->e[i].type != (uint32_t)type)
-            hvt_die("%s: manifest entry '%s' is a %s device, not %s", opt,
-                    name, type_name(m->e[i].type), type_name(type));
+            hvt_die("%s: manifest entry '%s' is a %s device, not %s", opt, name,
+                    type_name(m->e[i].type), type_name(type));
         return i;
     }
     hvt_die("%s: the unikernel's manifest has no entry '%s'", opt, name);
@@ -206,7 +207,8 @@ static void hc_halt(struct hvt *hvt, uint64_t gpa)
         hvt->io_pump(hvt);
     int status = (int)(a->exit_status & 0xff);
     uint64_t core = a->core;
-    HVT_FOREACH_MODULE(m) {
+    HVT_FOREACH_MODULE(m)
+    {
         if ((*m)->halt)
             (*m)->halt(hvt, status, core);
     }

@@ -8,11 +8,11 @@
 #define PAGE 0x1000ull
 #define HUGE 0x200000ull
 
-#define PTE_P (1ull << 0)
-#define PTE_RW (1ull << 1)
-#define PTE_US (1ull << 2)
-#define PTE_PS (1ull << 7)
-#define PTE_NX (1ull << 63)
+#define PTE_P    (1ull << 0)
+#define PTE_RW   (1ull << 1)
+#define PTE_US   (1ull << 2)
+#define PTE_PS   (1ull << 7)
+#define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
 /*
@@ -34,8 +34,8 @@ static uint64_t pt_new(struct pt_alloc *a)
 {
     if (a->next >= X86_PT_LIMIT)
         hvt_die("%s: image of %llu MiB is too large for the page table "
-                "area", a->hvt->unikernel,
-                (unsigned long long)(a->hvt->img.end >> 20));
+                "area",
+                a->hvt->unikernel, (unsigned long long)(a->hvt->img.end >> 20));
     uint64_t gpa = a->next;
     a->next += PAGE;
     memset(pt_at(a, gpa), 0, PAGE);
@@ -83,8 +83,7 @@ static void setup_page_tables(struct hvt *hvt)
     /* Boot information and command line: the guest reads them. */
     map_range(&a, HVT_BOOT_INFO_BASE, X86_IDT_BASE, PTE_US | PTE_NX);
     /* The guest fills its IDT itself, at CPL3, before anything can trap. */
-    map_range(&a, X86_IDT_BASE, X86_IDT_BASE + PAGE,
-              PTE_US | PTE_RW | PTE_NX);
+    map_range(&a, X86_IDT_BASE, X86_IDT_BASE + PAGE, PTE_US | PTE_RW | PTE_NX);
     /* GDT, TSS and the exception stack: for the CPU, at CPL0 only. */
     map_range(&a, X86_GDT_BASE, X86_TSS_BASE + PAGE, PTE_RW | PTE_NX);
     map_range(&a, X86_KSTACK_BASE, X86_KSTACK_TOP, PTE_RW | PTE_NX);
@@ -140,7 +139,7 @@ static void setup_gdt_tss(struct hvt *hvt)
     uint8_t *bitmap = tss + X86_TSS_SIZE;
     memset(bitmap, 0xff, X86_IOPB_BYTES + 1);
     for (unsigned p = HVT_HYPERCALL_PIO_BASE; p < X86_IO_PORTS_END; p++)
-        bitmap[p / 8] &= (uint8_t)~(1u << (p % 8));
+        bitmap[p / 8] &= (uint8_t) ~(1u << (p % 8));
 }
 
 void hvt_cpu_setup(struct hvt *hvt)

@@ -79,8 +79,8 @@ size_t hvt_dumpcore_prstatus(void *buf, size_t size,
  * The same for NT_PRPSINFO: process PID, its name FNAME and command line
  * ARGS (both truncated to fit).
  */
-size_t hvt_dumpcore_prpsinfo(void *buf, size_t size, int pid,
-                             const char *fname, const char *args);
+size_t hvt_dumpcore_prpsinfo(void *buf, size_t size, int pid, const char *fname,
+                             const char *args);
 
 /* The Linux signal a fatal exception VECTOR stands for in a core file. */
 int hvt_dumpcore_signal(unsigned vector);

@@ -24,11 +24,11 @@ const unsigned hvt_debug_vcpu_nrules = HVT_RULES_COUNT(hvt_debug_vcpu_rules);
  * a vector past them is a #GP, as with any short IDT), one stub per
  * vector, and an iretq the tender resumes the guest through.
  */
-#define TRAP_PAGE 0x7000u
-#define TRAP_NVEC 32u
-#define TRAP_STUBS (TRAP_PAGE + TRAP_NVEC * 16u)
+#define TRAP_PAGE      0x7000u
+#define TRAP_NVEC      32u
+#define TRAP_STUBS     (TRAP_PAGE + TRAP_NVEC * 16u)
 #define TRAP_STUB_SIZE 8u
-#define TRAP_IRETQ (TRAP_STUBS + TRAP_NVEC * TRAP_STUB_SIZE)
+#define TRAP_IRETQ     (TRAP_STUBS + TRAP_NVEC * TRAP_STUB_SIZE)
 /*
  * Each stub pushes its vector and writes to this port: a port below the
  * hypercall range, which the TSS I/O bitmap closes to CPL3 code, so only
@@ -37,14 +37,15 @@ const unsigned hvt_debug_vcpu_nrules = HVT_RULES_COUNT(hvt_debug_vcpu_rules);
 #define TRAP_PORT 0xdbu
 
 /* Vectors for which the CPU pushes an error code. */
-#define HAS_EC(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
-                   (v) == 21 || (v) == 29 || (v) == 30)
+#define HAS_EC(v)                                                              \
+    ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 ||         \
+     (v) == 29 || (v) == 30)
 
 /* Where the guest is stopped: before its first instruction, or in a stub. */
 static struct {
     bool in_trap;
     unsigned vector;
-    uint64_t frame; /* guest address of the CPU's frame (RIP, CS, ...) */
+    uint64_t frame;       /* guest address of the CPU's frame (RIP, CS, ...) */
     struct kvm_regs vcpu; /* the vCPU in the stub */
 } stop;
 
@@ -125,8 +126,7 @@ int hvt_debug_frame_regs(struct hvt *hvt, uint64_t core,
 
     if (hvt_debug_vcpu_regs(hvt, r) < 0)
         return -1;
-    if (core & 7 || core >= hvt->mem_size ||
-        sizeof tf > hvt->mem_size - core)
+    if (core & 7 || core >= hvt->mem_size || sizeof tf > hvt->mem_size - core)
         return -1;
     memcpy(&tf, hvt->mem + core, sizeof tf);
     r->rax = tf.rax, r->rbx = tf.rbx, r->rcx = tf.rcx, r->rdx = tf.rdx;
@@ -141,8 +141,8 @@ int hvt_debug_frame_regs(struct hvt *hvt, uint64_t core,
 
 /* ---- exception interception ------------------------------------------ */
 
-#define PTE_P 1ull
-#define PTE_PS (1ull << 7)
+#define PTE_P    1ull
+#define PTE_PS   (1ull << 7)
 #define PTE_ADDR 0x000ffffffffff000ull
 
 /* Maps the trap page for CPL0, read and execute, in the tender's tables. */
@@ -184,9 +184,9 @@ void hvt_debug_traps_init(struct hvt *hvt)
         g[5] = v == 3 ? 0xee : 0x8e;
         g[6] = (off >> 16) & 0xff, g[7] = (off >> 24) & 0xff;
         uint8_t *s = page + (off - TRAP_PAGE);
-        s[0] = 0x6a, s[1] = (uint8_t)v;    /* push $v */
-        s[2] = 0xe6, s[3] = TRAP_PORT;     /* out %al, $TRAP_PORT */
-        s[4] = 0x0f, s[5] = 0x0b;          /* ud2: never reached */
+        s[0] = 0x6a, s[1] = (uint8_t)v; /* push $v */
+        s[2] = 0xe6, s[3] = TRAP_PORT;  /* out %al, $TRAP_PORT */
+        s[4] = 0x0f, s[5] = 0x0b;       /* ud2: never reached */
     }
     uint8_t *iret = page + (TRAP_IRETQ - TRAP_PAGE);
     iret[0] = 0x48, iret[1] = 0xcf; /* iretq */
@@ -256,12 +256,14 @@ void hvt_debug_reflect(struct hvt *hvt)
     /* The guest's gate, as the guest wrote it in its own IDT page. */
     const uint8_t *g = hvt_gpa(hvt, hvt->idt + stop.vector * 16, 16);
     if (!(g[5] & 0x80))
-        hvt_guest_fault(hvt, "guest exception %u with no handler (a triple "
-                        "fault)", stop.vector);
-    uint64_t off = (uint64_t)g[0] | (uint64_t)g[1] << 8 |
-                   (uint64_t)g[6] << 16 | (uint64_t)g[7] << 24 |
-                   (uint64_t)g[8] << 32 | (uint64_t)g[9] << 40 |
-                   (uint64_t)g[10] << 48 | (uint64_t)g[11] << 56;
+        hvt_guest_fault(hvt,
+                        "guest exception %u with no handler (a triple "
+                        "fault)",
+                        stop.vector);
+    uint64_t off = (uint64_t)g[0] | (uint64_t)g[1] << 8 | (uint64_t)g[6] << 16 |
+                   (uint64_t)g[7] << 24 | (uint64_t)g[8] << 32 |
+                   (uint64_t)g[9] << 40 | (uint64_t)g[10] << 48 |
+                   (uint64_t)g[11] << 56;
     /* The CPU's frame (with its error code) stays: only the push goes. */
     struct kvm_regs k = stop.vcpu;
     k.rip = off;

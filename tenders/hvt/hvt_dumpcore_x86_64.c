@@ -15,8 +15,7 @@
 const unsigned hvt_dumpcore_machine = EM_X86_64;
 
 size_t hvt_dumpcore_prstatus(void *buf, size_t size,
-                             const struct hvt_debug_regs *r, int signo,
-                             int pid)
+                             const struct hvt_debug_regs *r, int signo, int pid)
 {
     struct elf_prstatus ps;
     struct user_regs_struct u;
@@ -42,8 +41,8 @@ size_t hvt_dumpcore_prstatus(void *buf, size_t size,
     return sizeof ps;
 }
 
-size_t hvt_dumpcore_prpsinfo(void *buf, size_t size, int pid,
-                             const char *fname, const char *args)
+size_t hvt_dumpcore_prpsinfo(void *buf, size_t size, int pid, const char *fname,
+                             const char *args)
 {
     struct elf_prpsinfo ps;
 
@@ -61,10 +60,18 @@ size_t hvt_dumpcore_prpsinfo(void *buf, size_t size, int pid,
 int hvt_dumpcore_signal(unsigned vector)
 {
     switch (vector) {
-    case 1: case 3: return SIGTRAP;
-    case 6: return SIGILL;
-    case 0: case 16: case 19: return SIGFPE;
-    case 17: return SIGBUS;
-    default: return SIGSEGV;
+    case 1:
+    case 3:
+        return SIGTRAP;
+    case 6:
+        return SIGILL;
+    case 0:
+    case 16:
+    case 19:
+        return SIGFPE;
+    case 17:
+        return SIGBUS;
+    default:
+        return SIGSEGV;
     }
 }

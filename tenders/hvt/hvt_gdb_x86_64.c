@@ -11,63 +11,83 @@
  * and SSE features under their standard names to accept the description
  * as x86_64; the segment bases and the control registers follow.
  */
-const char hvt_gdb_target_xml[] =
-    "<?xml version=\"1.0\"?>"
-    "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
-    "<target version=\"1.0\">"
-    "<architecture>i386:x86-64</architecture>"
-    "<feature name=\"org.gnu.gdb.i386.core\">"
+const char hvt_gdb_target_xml[] = "<?xml version=\"1.0\"?>"
+                                  "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
+                                  "<target version=\"1.0\">"
+                                  "<architecture>i386:x86-64</architecture>"
+                                  "<feature name=\"org.gnu.gdb.i386.core\">"
 #define R64(n, t) "<reg name=\"" n "\" bitsize=\"64\" type=\"" t "\"/>"
-#define R32(n) "<reg name=\"" n "\" bitsize=\"32\" type=\"int32\"/>"
-    R64("rax", "int64") R64("rbx", "int64") R64("rcx", "int64")
-    R64("rdx", "int64") R64("rsi", "int64") R64("rdi", "int64")
-    R64("rbp", "data_ptr") R64("rsp", "data_ptr")
-    R64("r8", "int64") R64("r9", "int64") R64("r10", "int64")
-    R64("r11", "int64") R64("r12", "int64") R64("r13", "int64")
-    R64("r14", "int64") R64("r15", "int64") R64("rip", "code_ptr")
-    R32("eflags") R32("cs") R32("ss") R32("ds") R32("es") R32("fs")
-    R32("gs")
+#define R32(n)    "<reg name=\"" n "\" bitsize=\"32\" type=\"int32\"/>"
+    R64("rax", "int64") R64("rbx", "int64") R64("rcx", "int64") R64(
+        "rdx", "int64") R64("rsi", "int64") R64("rdi", "int64")
+        R64("rbp", "data_ptr") R64("rsp", "data_ptr") R64("r8", "int64") R64(
+            "r9", "int64") R64("r10", "int64") R64("r11", "int64")
+            R64("r12", "int64") R64("r13", "int64") R64("r14", "int64") R64(
+                "r15", "int64") R64("rip", "code_ptr") R32("eflags") R32("cs")
+                R32("ss") R32("ds") R32("es") R32("fs") R32("gs")
 #define ST(n) "<reg name=\"st" n "\" bitsize=\"80\" type=\"i387_ext\"/>"
-    ST("0") ST("1") ST("2") ST("3") ST("4") ST("5") ST("6") ST("7")
-#define F32(n) "<reg name=\"" n "\" bitsize=\"32\" type=\"int\" " \
-               "group=\"float\"/>"
-    F32("fctrl") F32("fstat") F32("ftag") F32("fiseg") F32("fioff")
-    F32("foseg") F32("fooff") F32("fop")
-    "</feature>"
-    "<feature name=\"org.gnu.gdb.i386.sse\">"
-    "<vector id=\"v4f\" type=\"ieee_single\" count=\"4\"/>"
-    "<vector id=\"v2d\" type=\"ieee_double\" count=\"2\"/>"
-    "<vector id=\"v16i8\" type=\"int8\" count=\"16\"/>"
-    "<vector id=\"v4i32\" type=\"int32\" count=\"4\"/>"
-    "<vector id=\"v2i64\" type=\"int64\" count=\"2\"/>"
-    "<union id=\"vec128\">"
-    "<field name=\"v4_float\" type=\"v4f\"/>"
-    "<field name=\"v2_double\" type=\"v2d\"/>"
-    "<field name=\"v16_int8\" type=\"v16i8\"/>"
-    "<field name=\"v4_int32\" type=\"v4i32\"/>"
-    "<field name=\"v2_int64\" type=\"v2i64\"/>"
-    "<field name=\"uint128\" type=\"uint128\"/>"
-    "</union>"
+                    ST("0") ST("1") ST("2") ST("3") ST("4") ST("5") ST("6") ST(
+                        "7")
+#define F32(n)                                                                 \
+    "<reg name=\"" n "\" bitsize=\"32\" type=\"int\" "                         \
+    "group=\"float\"/>"
+                        F32("fctrl") F32("fstat") F32("ftag") F32("fiseg")
+                            F32("fioff") F32("foseg") F32("fooff") F32(
+                                "fop") "</feature>"
+                                       "<feature name=\"org.gnu.gdb.i386.sse\">"
+                                       "<vector id=\"v4f\" "
+                                       "type=\"ieee_single\" count=\"4\"/>"
+                                       "<vector id=\"v2d\" "
+                                       "type=\"ieee_double\" count=\"2\"/>"
+                                       "<vector id=\"v16i8\" type=\"int8\" "
+                                       "count=\"16\"/>"
+                                       "<vector id=\"v4i32\" type=\"int32\" "
+                                       "count=\"4\"/>"
+                                       "<vector id=\"v2i64\" type=\"int64\" "
+                                       "count=\"2\"/>"
+                                       "<union id=\"vec128\">"
+                                       "<field name=\"v4_float\" type=\"v4f\"/>"
+                                       "<field name=\"v2_double\" "
+                                       "type=\"v2d\"/>"
+                                       "<field name=\"v16_int8\" "
+                                       "type=\"v16i8\"/>"
+                                       "<field name=\"v4_int32\" "
+                                       "type=\"v4i32\"/>"
+                                       "<field name=\"v2_int64\" "
+                                       "type=\"v2i64\"/>"
+                                       "<field name=\"uint128\" "
+                                       "type=\"uint128\"/>"
+                                       "</union>"
 #define XMM(n) "<reg name=\"xmm" n "\" bitsize=\"128\" type=\"vec128\"/>"
-    XMM("0") XMM("1") XMM("2") XMM("3") XMM("4") XMM("5") XMM("6")
-    XMM("7") XMM("8") XMM("9") XMM("10") XMM("11") XMM("12") XMM("13")
-    XMM("14") XMM("15")
-    "<reg name=\"mxcsr\" bitsize=\"32\" type=\"int\" group=\"vector\"/>"
-    "</feature>"
-    "<feature name=\"org.gnu.gdb.i386.segments\">"
-    R64("fs_base", "int") R64("gs_base", "int")
-    "</feature>"
-    "<feature name=\"org.solo5.hvt.system\">"
-#define SYS(n) "<reg name=\"" n "\" bitsize=\"64\" type=\"int\" " \
-               "group=\"system\"/>"
-    SYS("cr0") SYS("cr2") SYS("cr3") SYS("cr4") SYS("efer")
-    "</feature>"
-    "</target>";
+    XMM("0") XMM("1") XMM("2") XMM("3") XMM("4") XMM("5") XMM("6") XMM("7")
+        XMM("8") XMM("9") XMM("10") XMM("11") XMM("12") XMM("13") XMM("14")
+            XMM("15") "<reg name=\"mxcsr\" bitsize=\"32\" type=\"int\" "
+                      "group=\"vector\"/>"
+                      "</feature>"
+                      "<feature name=\"org.gnu.gdb.i386.segments\">" R64(
+                          "fs_base", "int")
+                          R64("gs_base",
+                              "int") "</feature>"
+                                     "<feature name=\"org.solo5.hvt.system\">"
+#define SYS(n)                                                                 \
+    "<reg name=\"" n "\" bitsize=\"64\" type=\"int\" "                         \
+    "group=\"system\"/>"
+    SYS("cr0") SYS("cr2") SYS("cr3") SYS("cr4") SYS("efer") "</feature>"
+                                                            "</target>";
 
 enum {
-    REG_RIP = 16, REG_EFLAGS = 17, REG_CS = 18, REG_GS = 23,
-    REG_ST0 = 24, REG_FCTRL = 32, REG_FOP = 39, REG_XMM0 = 40,
-    REG_MXCSR = 56, REG_FS_BASE = 57, REG_EFER = 63, REG_COUNT = 64
+    REG_RIP = 16,
+    REG_EFLAGS = 17,
+    REG_CS = 18,
+    REG_GS = 23,
+    REG_ST0 = 24,
+    REG_FCTRL = 32,
+    REG_FOP = 39,
+    REG_XMM0 = 40,
+    REG_MXCSR = 56,
+    REG_FS_BASE = 57,
+    REG_EFER = 63,
+    REG_COUNT = 64
 };
 
 /* The 64-bit fields of struct hvt_debug_regs by gdb number (0-23, 57-63). */
@@ -75,9 +95,9 @@ static uint64_t *field(struct hvt_debug_regs *r, unsigned n)
 {
     static const size_t off[] = {
 #define O(f) offsetof(struct hvt_debug_regs, f)
-        O(rax), O(rbx), O(rcx), O(rdx), O(rsi), O(rdi), O(rbp), O(rsp),
-        O(r8), O(r9), O(r10), O(r11), O(r12), O(r13), O(r14), O(r15),
-        O(rip), O(rflags), O(cs), O(ss), O(ds), O(es), O(fs), O(gs),
+        O(rax),     O(rbx),     O(rcx), O(rdx), O(rsi), O(rdi), O(rbp),  O(rsp),
+        O(r8),      O(r9),      O(r10), O(r11), O(r12), O(r13), O(r14),  O(r15),
+        O(rip),     O(rflags),  O(cs),  O(ss),  O(ds),  O(es),  O(fs),   O(gs),
         O(fs_base), O(gs_base), O(cr0), O(cr2), O(cr3), O(cr4), O(efer),
 #undef O
     };
@@ -134,15 +154,33 @@ static void get(unsigned n, uint8_t *buf, const struct hvt_debug_regs *cr,
         return;
     }
     switch (n) {
-    case REG_FCTRL: v = f->fcw; break;
-    case REG_FCTRL + 1: v = f->fsw; break;
-    case REG_FCTRL + 2: v = full_tag(f->ftwx); break;
-    case REG_FCTRL + 3: v = (uint32_t)(f->fip >> 32) & 0xffff; break;
-    case REG_FCTRL + 4: v = (uint32_t)f->fip; break;
-    case REG_FCTRL + 5: v = (uint32_t)(f->fdp >> 32) & 0xffff; break;
-    case REG_FCTRL + 6: v = (uint32_t)f->fdp; break;
-    case REG_FOP: v = f->fop; break;
-    case REG_MXCSR: v = f->mxcsr; break;
+    case REG_FCTRL:
+        v = f->fcw;
+        break;
+    case REG_FCTRL + 1:
+        v = f->fsw;
+        break;
+    case REG_FCTRL + 2:
+        v = full_tag(f->ftwx);
+        break;
+    case REG_FCTRL + 3:
+        v = (uint32_t)(f->fip >> 32) & 0xffff;
+        break;
+    case REG_FCTRL + 4:
+        v = (uint32_t)f->fip;
+        break;
+    case REG_FCTRL + 5:
+        v = (uint32_t)(f->fdp >> 32) & 0xffff;
+        break;
+    case REG_FCTRL + 6:
+        v = (uint32_t)f->fdp;
+        break;
+    case REG_FOP:
+        v = f->fop;
+        break;
+    case REG_MXCSR:
+        v = f->mxcsr;
+        break;
     }
     memcpy(buf, &v, 4);
 }
@@ -171,18 +209,29 @@ static void set(unsigned n, const uint8_t *buf, struct hvt_debug_regs *r,
     }
     memcpy(&v, buf, 4);
     switch (n) {
-    case REG_FCTRL: f->fcw = (uint16_t)v; break;
-    case REG_FCTRL + 1: f->fsw = (uint16_t)v; break;
-    case REG_FCTRL + 2: f->ftwx = abridged_tag(v); break;
+    case REG_FCTRL:
+        f->fcw = (uint16_t)v;
+        break;
+    case REG_FCTRL + 1:
+        f->fsw = (uint16_t)v;
+        break;
+    case REG_FCTRL + 2:
+        f->ftwx = abridged_tag(v);
+        break;
     case REG_FCTRL + 4:
         f->fip = (f->fip & ~0xffffffffull) | v;
         break;
     case REG_FCTRL + 6:
         f->fdp = (f->fdp & ~0xffffffffull) | v;
         break;
-    case REG_FOP: f->fop = (uint16_t)(v & 0x7ff); break;
-    case REG_MXCSR: f->mxcsr = v; break;
-    default: break; /* segments, bases, control registers: read-only */
+    case REG_FOP:
+        f->fop = (uint16_t)(v & 0x7ff);
+        break;
+    case REG_MXCSR:
+        f->mxcsr = v;
+        break;
+    default:
+        break; /* segments, bases, control registers: read-only */
     }
 }
 
@@ -287,10 +336,18 @@ bool hvt_gdb_is_break(unsigned vector, const struct hvt_debug_regs *r,
 int hvt_gdb_signal(unsigned vector)
 {
     switch (vector) {
-    case 1: case 3: return 5;           /* SIGTRAP */
-    case 6: return 4;                   /* SIGILL */
-    case 0: case 16: case 19: return 8; /* SIGFPE */
-    case 17: return 10;                 /* SIGBUS, in GDB's numbering */
-    default: return 11;                 /* SIGSEGV: #GP, #PF, #SS, ... */
+    case 1:
+    case 3:
+        return 5; /* SIGTRAP */
+    case 6:
+        return 4; /* SIGILL */
+    case 0:
+    case 16:
+    case 19:
+        return 8; /* SIGFPE */
+    case 17:
+        return 10; /* SIGBUS, in GDB's numbering */
+    default:
+        return 11; /* SIGSEGV: #GP, #PF, #SS, ... */
     }
 }

@@ -20,7 +20,8 @@ void hvt_vm_init(struct hvt *hvt)
     k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (k->kvm_fd < 0)
         hvt_die("cannot open /dev/kvm: %s (is KVM enabled, and may you "
-                "use it?)", strerror(errno));
+                "use it?)",
+                strerror(errno));
     int v = ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0);
     if (v != KVM_API_VERSION)
         hvt_die("/dev/kvm: KVM API version %d, expected %d", v,

@@ -50,19 +50,40 @@ static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k)
     /* The guest starts in 64-bit mode at CPL3: its code never runs at
      * CPL0, where some hypervisors (PVM) can only emulate it. */
     struct kvm_segment code = {
-        .base = 0, .limit = 0xffffffff, .selector = HVT_GDT_USER_CS,
-        .type = 11, .present = 1, .dpl = 3, .db = 0, .s = 1, .l = 1, .g = 1,
+        .base = 0,
+        .limit = 0xffffffff,
+        .selector = HVT_GDT_USER_CS,
+        .type = 11,
+        .present = 1,
+        .dpl = 3,
+        .db = 0,
+        .s = 1,
+        .l = 1,
+        .g = 1,
     };
     struct kvm_segment data = {
-        .base = 0, .limit = 0xffffffff, .selector = HVT_GDT_USER_DS,
-        .type = 3, .present = 1, .dpl = 3, .db = 1, .s = 1, .l = 0, .g = 1,
+        .base = 0,
+        .limit = 0xffffffff,
+        .selector = HVT_GDT_USER_DS,
+        .type = 3,
+        .present = 1,
+        .dpl = 3,
+        .db = 1,
+        .s = 1,
+        .l = 0,
+        .g = 1,
     };
     struct kvm_segment tr = {
-        .base = X86_TSS_BASE, .limit = X86_TSS_LIMIT,
-        .selector = HVT_GDT_TSS, .type = 11, .present = 1, .s = 0,
+        .base = X86_TSS_BASE,
+        .limit = X86_TSS_LIMIT,
+        .selector = HVT_GDT_TSS,
+        .type = 11,
+        .present = 1,
+        .s = 0,
     };
-    struct kvm_segment ldt = { .selector = 0, .type = 2, .present = 1,
-                               .unusable = 1 };
+    struct kvm_segment ldt = {
+        .selector = 0, .type = 2, .present = 1, .unusable = 1
+    };
     sr.cs = code;
     sr.ds = sr.es = sr.fs = sr.gs = sr.ss = data;
     sr.tr = tr;
@@ -71,8 +92,8 @@ static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k)
     sr.gdt.limit = X86_GDT_ENTRIES * 8 - 1;
     sr.idt.base = X86_IDT_BASE;
     sr.idt.limit = 256 * 16 - 1;
-    sr.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
-             X86_CR0_WP | X86_CR0_PG;
+    sr.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP |
+             X86_CR0_PG;
     sr.cr3 = X86_PT_BASE;
     sr.cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
     if (hvt->cpu_features & HVT_CPU_FSGSBASE)
@@ -176,8 +197,7 @@ static void handle_io(struct hvt *hvt, struct hvt_kvm *k)
                         "(%u bytes) at rip=0x%llx",
                         run->io.direction == KVM_EXIT_IO_OUT ? "out to"
                                                              : "in from",
-                        port, run->io.size,
-                        (unsigned long long)guest_rip(k));
+                        port, run->io.size, (unsigned long long)guest_rip(k));
     }
     uint32_t gpa;
     memcpy(&gpa, (uint8_t *)run + run->io.data_offset, sizeof gpa);
@@ -220,7 +240,8 @@ void hvt_vcpu_loop(struct hvt *hvt)
             hvt_guest_fault(hvt, "guest halted the CPU at rip=0x%llx",
                             (unsigned long long)guest_rip(k));
         case KVM_EXIT_FAIL_ENTRY:
-            hvt_guest_fault(hvt, "KVM could not enter the guest (reason "
+            hvt_guest_fault(hvt,
+                            "KVM could not enter the guest (reason "
                             "0x%llx)",
                             (unsigned long long)k->run->fail_entry
                                 .hardware_entry_failure_reason);

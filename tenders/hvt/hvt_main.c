@@ -32,11 +32,13 @@ static void usage(FILE *f)
             "  --version       version and ABI version\n",
             MEM_DEFAULT_MIB, HVT_GUEST_MEM_MAX >> 20);
     fprintf(f, "\nCompiled-in modules:");
-    HVT_FOREACH_MODULE(m) {
+    HVT_FOREACH_MODULE(m)
+    {
         fprintf(f, " %s", (*m)->name);
     }
     fprintf(f, "\n");
-    HVT_FOREACH_MODULE(m) {
+    HVT_FOREACH_MODULE(m)
+    {
         if ((*m)->usage)
             fprintf(f, "\nModule %s:\n%s", (*m)->name, (*m)->usage);
     }
@@ -54,14 +56,14 @@ static uint64_t parse_mem(const char *arg)
                 HVT_GUEST_MEM_MAX >> 20);
     if (mib > (HVT_GUEST_MEM_MAX >> 20))
         hvt_die("%s: at most %llu MiB (the hvt ABI addresses guest memory "
-                "with 32 bits)", arg, HVT_GUEST_MEM_MAX >> 20);
+                "with 32 bits)",
+                arg, HVT_GUEST_MEM_MAX >> 20);
     struct sysinfo si;
     if (sysinfo(&si) == 0) {
         unsigned long long host =
             (unsigned long long)si.totalram * si.mem_unit >> 20;
         if (mib > host)
-            hvt_die("%s: more than the host's %llu MiB of memory", arg,
-                    host);
+            hvt_die("%s: more than the host's %llu MiB of memory", arg, host);
     }
     return mib << 20;
 }
@@ -94,7 +96,8 @@ static int parse_args(struct hvt *hvt, int argc, char **argv)
             continue;
         }
         bool taken = false;
-        HVT_FOREACH_MODULE(m) {
+        HVT_FOREACH_MODULE(m)
+        {
             if ((*m)->option && (*m)->option(a)) {
                 taken = true;
                 break;
@@ -136,8 +139,7 @@ static int check_unikernel(struct hvt *hvt)
                   sizeof err) < 0)
         hvt_die("%s: %s", path, err);
     if (!hvt->img.has_abi)
-        hvt_die("%s: not a Solo5 unikernel (it has no Solo5 ABI note)",
-                path);
+        hvt_die("%s: not a Solo5 unikernel (it has no Solo5 ABI note)", path);
     const struct abi1_info *abi = &hvt->img.abi;
     if (abi->target != ABI_TARGET_HVT || abi->version != HVT_ABI_VERSION)
         hvt_die("%s: built for the %s target, ABI %u; this tender runs the "
@@ -149,7 +151,8 @@ static int check_unikernel(struct hvt *hvt)
                 abi->version, HVT_ABI_VERSION);
     if (!hvt->img.has_mft)
         hvt_die("%s: no manifest (link it with the output of solo5-elftool "
-                "gen-manifest)", path);
+                "gen-manifest)",
+                path);
     if (mft_check(&hvt->img.mft, err, sizeof err) < 0)
         hvt_die("%s: invalid manifest: %s", path, err);
     return fd;
@@ -223,7 +226,8 @@ int main(int argc, char **argv)
     /* Phase 3: take host resources: taps, block files (the modules). */
     hvt_signals_init();
     hvt_core_init(&hvt);
-    HVT_FOREACH_MODULE(m) {
+    HVT_FOREACH_MODULE(m)
+    {
         if ((*m)->setup)
             (*m)->setup(&hvt);
     }
@@ -237,7 +241,8 @@ int main(int argc, char **argv)
     hvt_cpu_setup(&hvt);
     hvt_vcpu_init(&hvt, &tsc_khz);
     hvt_boot_info_init(&hvt, tsc_khz);
-    HVT_FOREACH_MODULE(m) {
+    HVT_FOREACH_MODULE(m)
+    {
         if ((*m)->guest_init)
             (*m)->guest_init(&hvt);
     }

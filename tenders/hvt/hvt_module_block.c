@@ -14,7 +14,7 @@
 #include "hvt.h"
 
 struct block_dev {
-    char *name;     /* manifest entry */
+    char *name; /* manifest entry */
     char *path;
     uint64_t sector; /* 0 until --block-sector-size gives one */
     int fd;
@@ -30,8 +30,7 @@ static struct block_dev *by_handle[MFT_MAX_ENTRIES];
 static struct block_dev *dev_named(const char *name, size_t len)
 {
     for (unsigned i = 0; i < ndevs; i++) {
-        if (strlen(devs[i].name) == len &&
-            memcmp(devs[i].name, name, len) == 0)
+        if (strlen(devs[i].name) == len && memcmp(devs[i].name, name, len) == 0)
             return &devs[i];
     }
     if (ndevs == MFT_MAX_ENTRIES)
@@ -47,16 +46,15 @@ static bool block_option(const char *opt)
     const char *name, *value;
     size_t len;
 
-    if (hvt_option_match(opt, "block-sector-size",
-                         "--block-sector-size:NAME=N", &name, &len, &value)) {
+    if (hvt_option_match(opt, "block-sector-size", "--block-sector-size:NAME=N",
+                         &name, &len, &value)) {
         struct block_dev *d = dev_named(name, len);
         char *end;
         errno = 0;
         unsigned long long n = strtoull(value, &end, 10);
         if (d->sector)
             hvt_die("%s: sector size for '%s' given twice", opt, d->name);
-        if (*end || errno || n < 512 || n > HVT_BLOCK_IO_MAX ||
-            (n & (n - 1)))
+        if (*end || errno || n < 512 || n > HVT_BLOCK_IO_MAX || (n & (n - 1)))
             hvt_die("%s: expected a power of two from 512 to %u", opt,
                     HVT_BLOCK_IO_MAX);
         d->sector = n;
@@ -92,8 +90,7 @@ static void block_setup(struct hvt *hvt)
                     d->name, d->name);
         if (d->sector == 0)
             d->sector = 512;
-        d->handle =
-            hvt_mft_lookup(hvt, opt, d->name, MFT_DEV_BLOCK_BASIC);
+        d->handle = hvt_mft_lookup(hvt, opt, d->name, MFT_DEV_BLOCK_BASIC);
         d->fd = open(d->path, O_RDWR | O_CLOEXEC);
         if (d->fd < 0)
             hvt_die("%s=%s: %s", opt, d->path, strerror(errno));
@@ -106,8 +103,7 @@ static void block_setup(struct hvt *hvt)
                 hvt_die("%s=%s: cannot read its size: %s", opt, d->path,
                         strerror(errno));
         } else {
-            hvt_die("%s=%s: not a regular file or block device", opt,
-                    d->path);
+            hvt_die("%s=%s: not a regular file or block device", opt, d->path);
         }
         if (d->capacity < d->sector)
             hvt_die("%s=%s: %llu bytes is smaller than one %llu-byte sector",
@@ -115,7 +111,8 @@ static void block_setup(struct hvt *hvt)
                     (unsigned long long)d->sector);
         if (d->capacity % d->sector)
             hvt_die("%s=%s: size %llu is not a multiple of the sector size "
-                    "%llu", opt, d->path, (unsigned long long)d->capacity,
+                    "%llu",
+                    opt, d->path, (unsigned long long)d->capacity,
                     (unsigned long long)d->sector);
         struct hvt_devinfo *di = &hvt->dev[d->handle];
         di->type = MFT_DEV_BLOCK_BASIC;

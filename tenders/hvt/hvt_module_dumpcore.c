@@ -32,11 +32,11 @@
 
 static struct {
     const char *dir;
-    char name[64];  /* core.solo5-hvt.PID */
+    char name[64]; /* core.solo5-hvt.PID */
     int pid;
-    int file;       /* the unnamed core file */
-    int cmd, ack;   /* pipes to and from the helper */
-    bool vcpu;      /* the vCPU exists: there is something to dump */
+    int file;     /* the unnamed core file */
+    int cmd, ack; /* pipes to and from the helper */
+    bool vcpu;    /* the vCPU exists: there is something to dump */
     bool done;
 } dc = { .file = -1, .cmd = -1, .ack = -1 };
 
@@ -96,7 +96,6 @@ static void helper(int dirfd, int file, int cmd, int ack)
     _exit(0);
 }
 
-
 /* The sandbox's lines for the unnamed core file and the helper's pipes. */
 static const struct hvt_sandbox_rule core_file_rules[] = {
     { SYS_pwrite64, false, 0, "dumpcore: write the unnamed core file" },
@@ -139,8 +138,7 @@ static void dumpcore_setup(struct hvt *hvt)
     if (pid == 0) {
         /* Keep only what the helper uses (and stderr). */
         for (int fd = 3; fd < 1024; fd++) {
-            if (fd != dirfd && fd != dc.file && fd != cmd[0] &&
-                fd != ack[1])
+            if (fd != dirfd && fd != dc.file && fd != cmd[0] && fd != ack[1])
                 close(fd);
         }
         helper(dirfd, dc.file, cmd[0], ack[1]);
@@ -214,8 +212,8 @@ static unsigned region(const struct hvt *hvt, uint64_t gpa)
  * The next segment at or after *GPA: runs of used pages within one region,
  * across gaps shorter than GAP_PAGES. False when there are no more.
  */
-static bool next_segment(const struct hvt *hvt, uint64_t *gpa,
-                         uint64_t *start, uint64_t *end)
+static bool next_segment(const struct hvt *hvt, uint64_t *gpa, uint64_t *start,
+                         uint64_t *end)
 {
     uint64_t a = *gpa;
 
@@ -249,11 +247,9 @@ static uint32_t seg_flags(const struct hvt *hvt, uint64_t gpa)
            (f & ELF_SEG_X ? PF_X : 0);
 }
 
-static size_t note(uint8_t *buf, uint32_t type, const void *desc,
-                   size_t len)
+static size_t note(uint8_t *buf, uint32_t type, const void *desc, size_t len)
 {
-    Elf64_Nhdr n = { .n_namesz = 5, .n_descsz = (uint32_t)len,
-                     .n_type = type };
+    Elf64_Nhdr n = { .n_namesz = 5, .n_descsz = (uint32_t)len, .n_type = type };
     memcpy(buf, &n, sizeof n);
     memcpy(buf + sizeof n, "CORE\0\0\0", 8);
     memcpy(buf + sizeof n + 8, desc, len);
@@ -276,8 +272,7 @@ static bool write_core(struct hvt *hvt, const struct hvt_debug_regs *r,
     uint64_t gpa = PAGE, start, end;
     unsigned nload = 0;
 
-    size_t dlen = hvt_dumpcore_prstatus(desc, sizeof desc, r, signo,
-                                        dc.pid);
+    size_t dlen = hvt_dumpcore_prstatus(desc, sizeof desc, r, signo, dc.pid);
     size_t nlen = note(notes, NT_PRSTATUS, desc, dlen);
     char args[96];
     const char *base = strrchr(hvt->unikernel, '/');
@@ -308,18 +303,23 @@ static bool write_core(struct hvt *hvt, const struct hvt_debug_regs *r,
     };
     if (1 + nload >= PN_XNUM)
         return false; /* cannot happen below 4 GiB with 16-page gaps */
-    Elf64_Phdr ph = { .p_type = PT_NOTE, .p_offset = noteoff,
-                      .p_filesz = nlen, .p_align = 4 };
+    Elf64_Phdr ph = {
+        .p_type = PT_NOTE, .p_offset = noteoff, .p_filesz = nlen, .p_align = 4
+    };
     if (!put(&eh, sizeof eh, 0) || !put(&ph, sizeof ph, phoff) ||
         !put(notes, nlen, noteoff))
         return false;
 
     gpa = PAGE;
     for (unsigned i = 0; next_segment(hvt, &gpa, &start, &end); i++) {
-        ph = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = seg_flags(hvt, start),
-                           .p_offset = off, .p_vaddr = start,
-                           .p_paddr = start, .p_filesz = end - start,
-                           .p_memsz = end - start, .p_align = PAGE };
+        ph = (Elf64_Phdr){ .p_type = PT_LOAD,
+                           .p_flags = seg_flags(hvt, start),
+                           .p_offset = off,
+                           .p_vaddr = start,
+                           .p_paddr = start,
+                           .p_filesz = end - start,
+                           .p_memsz = end - start,
+                           .p_align = PAGE };
         if (!put(&ph, sizeof ph, phoff + (1 + i) * sizeof ph))
             return false;
         for (uint64_t p = start; p < end; p += PAGE) {

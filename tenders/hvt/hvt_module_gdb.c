@@ -16,7 +16,7 @@
 #include "hvt_gdb_arch.h"
 #include "hvt_gdb_remote.h"
 
-#define GDB_PORT_DEFAULT 1234u
+#define GDB_PORT_DEFAULT    1234u
 #define GDB_MAX_BREAKPOINTS 64u
 /* Guest memory gdb may read or write: page 0 is never mapped. */
 #define GDB_MEM_BASE 0x1000u
@@ -24,8 +24,8 @@
 static struct {
     bool enabled;
     unsigned port;
-    int lfd;     /* listening socket, until gdb connects */
-    int fd;      /* the connection; -1 once detached */
+    int lfd;                    /* listening socket, until gdb connects */
+    int fd;                     /* the connection; -1 once detached */
     struct hvt_debug_regs regs; /* the stopped guest's */
     struct hvt_debug_fpu fpu;
     bool fpu_dirty;
@@ -55,8 +55,7 @@ static bool gdb_option(const char *opt)
     errno = 0;
     unsigned long n = strtoul(v, &end, 10);
     if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n > 65535)
-        hvt_die("%s: expected a TCP port from 0 (any free one) to 65535",
-                opt);
+        hvt_die("%s: expected a TCP port from 0 (any free one) to 65535", opt);
     gdb.port = (unsigned)n;
     gdb.enabled = true;
     return true;
@@ -82,8 +81,8 @@ static void gdb_setup(struct hvt *hvt)
     if (bind(gdb.lfd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
         listen(gdb.lfd, 1) < 0 ||
         getsockname(gdb.lfd, (struct sockaddr *)&sa, &salen) < 0)
-        hvt_die("--gdb-port=%u: cannot listen on 127.0.0.1:%u: %s",
-                gdb.port, gdb.port, strerror(errno));
+        hvt_die("--gdb-port=%u: cannot listen on 127.0.0.1:%u: %s", gdb.port,
+                gdb.port, strerror(errno));
     gdb.port = ntohs(sa.sin_port);
 }
 
@@ -136,8 +135,7 @@ static bool bp_remove(struct hvt *hvt, uint64_t addr)
 }
 
 /* Memory as gdb should see it: its own breakpoints hidden. */
-static bool mem_read(struct hvt *hvt, uint64_t addr, uint64_t len,
-                     char *out)
+static bool mem_read(struct hvt *hvt, uint64_t addr, uint64_t len, char *out)
 {
     uint8_t buf[HVT_GDB_PACKET_MAX / 2];
 
@@ -268,8 +266,8 @@ static void serve(struct hvt *hvt)
             hvt_gdb_regs_get(reply, &gdb.regs, &gdb.fpu);
             break;
         case 'G':
-            strcpy(reply, hvt_gdb_regs_set(a, &gdb.regs, &gdb.fpu) ? "OK"
-                                                                 : "E01");
+            strcpy(reply,
+                   hvt_gdb_regs_set(a, &gdb.regs, &gdb.fpu) ? "OK" : "E01");
             gdb.fpu_dirty = true;
             break;
         case 'p':
@@ -394,8 +392,7 @@ static bool gdb_port(struct hvt *hvt, unsigned port)
     } else {
         /* A fault (or the guest's own int3): gdb decides whether the
          * guest gets it (continue with the signal) or not. */
-        snprintf(gdb.stop, sizeof gdb.stop, "T%02x",
-                 hvt_gdb_signal(vec));
+        snprintf(gdb.stop, sizeof gdb.stop, "T%02x", hvt_gdb_signal(vec));
         gdb.exception = true;
     }
     if (hvt_debug_get_fpu(hvt, &gdb.fpu) < 0)
@@ -442,8 +439,7 @@ static void gdb_guest_init(struct hvt *hvt)
     setsockopt(gdb.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     hvt_sandbox_allow_fd(hvt, gdb.fd, gdb_rules, HVT_RULES_COUNT(gdb_rules));
     /* The vCPU state gdb reads and writes (host-specific requests). */
-    hvt_sandbox_allow_fd(hvt, -1, hvt_debug_vcpu_rules,
-                         hvt_debug_vcpu_nrules);
+    hvt_sandbox_allow_fd(hvt, -1, hvt_debug_vcpu_rules, hvt_debug_vcpu_nrules);
 
     if (hvt_debug_vcpu_regs(hvt, &gdb.regs) < 0 ||
         hvt_debug_get_fpu(hvt, &gdb.fpu) < 0)

@@ -16,11 +16,11 @@
 #include "hvt.h"
 
 #define NET_MTU_MAX 9000u
-#define NET_HLEN 14u /* Ethernet header */
+#define NET_HLEN    14u /* Ethernet header */
 
 struct net_dev {
-    char *name;          /* manifest entry */
-    char *iface;         /* tap name, or "@FD" */
+    char *name;  /* manifest entry */
+    char *iface; /* tap name, or "@FD" */
     uint8_t mac[6];
     bool has_mac;
     /* Set up at attach time. */
@@ -57,7 +57,8 @@ static bool parse_mac(const char *s, uint8_t mac[6])
     char tail;
 
     if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
-               &v[4], &v[5], &tail) != 6 || strlen(s) != 17)
+               &v[4], &v[5], &tail) != 6 ||
+        strlen(s) != 17)
         return false;
     for (int i = 0; i < 6; i++)
         mac[i] = (uint8_t)v[i];
@@ -70,19 +71,19 @@ static bool net_option(const char *opt)
     const char *name, *value;
     size_t len;
 
-    if (hvt_option_match(opt, "net-mac", "--net-mac:NAME=HWADDR", &name,
-                         &len, &value)) {
+    if (hvt_option_match(opt, "net-mac", "--net-mac:NAME=HWADDR", &name, &len,
+                         &value)) {
         struct net_dev *d = dev_named(name, len);
         if (d->has_mac)
             hvt_die("%s: MAC address for '%s' given twice", opt, d->name);
         if (!parse_mac(value, d->mac))
             hvt_die("%s: expected a unicast MAC address like "
-                    "02:00:00:00:00:01", opt);
+                    "02:00:00:00:00:01",
+                    opt);
         d->has_mac = true;
         return true;
     }
-    if (hvt_option_match(opt, "net", "--net:NAME=IFACE", &name, &len,
-                         &value)) {
+    if (hvt_option_match(opt, "net", "--net:NAME=IFACE", &name, &len, &value)) {
         struct net_dev *d = dev_named(name, len);
         if (d->iface)
             hvt_die("%s: '%s' is attached twice", opt, d->name);
@@ -108,8 +109,7 @@ static int tap_open(const char *opt, const char *iface, char *ifname)
     strcpy(ifr.ifr_name, iface);
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
     if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-        hvt_die("%s: cannot attach to '%s': %s%s", opt, iface,
-                strerror(errno),
+        hvt_die("%s: cannot attach to '%s': %s%s", opt, iface, strerror(errno),
                 errno == EBUSY ? " (in use, or not a tap interface)" : "");
     strcpy(ifname, iface);
     return fd;
@@ -130,8 +130,8 @@ static int tap_fd(const char *opt, const char *spec, char *ifname)
     if (ioctl((int)fd, TUNGETIFF, &ifr) < 0 || !(ifr.ifr_flags & IFF_TAP))
         hvt_die("%s: file descriptor %ld is not a tap device", opt, fd);
     if (!(ifr.ifr_flags & IFF_NO_PI))
-        hvt_die("%s: tap on descriptor %ld was opened without IFF_NO_PI",
-                opt, fd);
+        hvt_die("%s: tap on descriptor %ld was opened without IFF_NO_PI", opt,
+                fd);
     int fl = fcntl((int)fd, F_GETFL);
     if (fl < 0 || fcntl((int)fd, F_SETFL, fl | O_NONBLOCK) < 0)
         hvt_die("%s: cannot make descriptor %ld non-blocking: %s", opt, fd,
@@ -173,8 +173,7 @@ static void net_setup(struct hvt *hvt)
         char opt[128], ifname[IFNAMSIZ];
         snprintf(opt, sizeof opt, "--net:%s", d->name);
         if (d->iface == NULL)
-            hvt_die("--net-mac:%s: no --net:%s=IFACE for it", d->name,
-                    d->name);
+            hvt_die("--net-mac:%s: no --net:%s=IFACE for it", d->name, d->name);
         d->handle = hvt_mft_lookup(hvt, opt, d->name, MFT_DEV_NET_BASIC);
         d->fd = d->iface[0] == '@' ? tap_fd(opt, d->iface, ifname)
                                    : tap_open(opt, d->iface, ifname);
@@ -195,8 +194,7 @@ static void net_setup(struct hvt *hvt)
         memcpy(di->mac, d->mac, 6);
         di->mtu = d->mtu;
         hvt->netring_bytes[d->handle] =
-            2 * (HVT_NETRING_HDR +
-                 (uint64_t)HVT_NETRING_SLOTS * d->slot_size);
+            2 * (HVT_NETRING_HDR + (uint64_t)HVT_NETRING_SLOTS * d->slot_size);
         hvt_register_pollfd(hvt, d->fd, d->handle);
         hvt_sandbox_allow_fd(hvt, d->fd, tap_rules, HVT_RULES_COUNT(tap_rules));
     }
@@ -207,8 +205,8 @@ static void net_setup(struct hvt *hvt)
 static void ring_init(struct hvt *hvt, struct hvt_netring **r, uint64_t gpa,
                       const struct net_dev *d)
 {
-    *r = hvt_gpa(hvt, gpa, HVT_NETRING_HDR +
-                               (uint64_t)HVT_NETRING_SLOTS * d->slot_size);
+    *r = hvt_gpa(hvt, gpa,
+                 HVT_NETRING_HDR + (uint64_t)HVT_NETRING_SLOTS * d->slot_size);
     (*r)->prod = (*r)->cons = 0;
     (*r)->nslots = HVT_NETRING_SLOTS;
     (*r)->slot_size = d->slot_size;
@@ -233,8 +231,10 @@ static void tx_flush(struct hvt *hvt, struct net_dev *d)
     for (; d->tx_cons != prod; d->tx_cons++) {
         uint32_t len = d->tx->len[d->tx_cons % HVT_NETRING_SLOTS];
         if (len == 0 || len > d->mtu + NET_HLEN)
-            hvt_guest_fault(hvt, "net %s: transmit frame of %u bytes (MTU "
-                            "%u)", d->name, len, d->mtu);
+            hvt_guest_fault(hvt,
+                            "net %s: transmit frame of %u bytes (MTU "
+                            "%u)",
+                            d->name, len, d->mtu);
         /* EAGAIN: the host queue is full, like a busy wire: drop. */
         (void)!write(d->fd, slot(d, d->tx, d->tx_cons), len);
     }

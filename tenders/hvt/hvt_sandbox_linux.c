@@ -1,4 +1,5 @@
-/* hvt_sandbox_linux.c: the seccomp allow-list installed before the guest runs. */
+/* hvt_sandbox_linux.c: the seccomp allow-list installed before the guest runs.
+ */
 
 #include <errno.h>
 #include <linux/kvm.h>
@@ -9,8 +10,7 @@
 #include "hvt.h"
 
 void hvt_sandbox_allow_fd(struct hvt *hvt, int fd,
-                          const struct hvt_sandbox_rule *rules,
-                          unsigned nrules)
+                          const struct hvt_sandbox_rule *rules, unsigned nrules)
 {
     size_t max = sizeof hvt->sandbox_fd / sizeof hvt->sandbox_fd[0];
 
@@ -41,13 +41,15 @@ static const struct {
     { { SYS_write, false, 0, "PUTS: the guest's console is stdout" }, 1 },
     { { SYS_write, false, 0, "the tender's own error messages" }, 2 },
     { { SYS_ppoll, false, 0, "POLL: wait for input or the deadline" }, ANY_FD },
-    { { SYS_clock_gettime, false, 0, "WALLTIME, if the vDSO falls back" }, ANY_FD },
-    { { SYS_rt_sigreturn, false, 0, "return from the SIGINT/SIGTERM handler" }, ANY_FD },
+    { { SYS_clock_gettime, false, 0, "WALLTIME, if the vDSO falls back" },
+      ANY_FD },
+    { { SYS_rt_sigreturn, false, 0, "return from the SIGINT/SIGTERM handler" },
+      ANY_FD },
     { { SYS_exit_group, false, 0, "exit with the guest's status" }, ANY_FD },
 };
 
-static void add(scmp_filter_ctx ctx, const struct hvt_sandbox_rule *r,
-                int fd, int vcpu_fd)
+static void add(scmp_filter_ctx ctx, const struct hvt_sandbox_rule *r, int fd,
+                int vcpu_fd)
 {
     int rc;
 
@@ -75,8 +77,7 @@ void hvt_sandbox_enter(struct hvt *hvt)
         add(ctx, &core_rules[i].r, core_rules[i].fd, vcpu);
     for (unsigned i = 0; i < hvt->nsandbox_fd; i++) {
         for (unsigned j = 0; j < hvt->sandbox_fd[i].nrules; j++)
-            add(ctx, &hvt->sandbox_fd[i].rules[j], hvt->sandbox_fd[i].fd,
-                vcpu);
+            add(ctx, &hvt->sandbox_fd[i].rules[j], hvt->sandbox_fd[i].fd, vcpu);
     }
     int rc = seccomp_load(ctx);
     if (rc < 0)

@@ -31,7 +31,9 @@ int main(void)
     }
     mem[0] = 0xf4; /* hlt */
     struct kvm_userspace_memory_region r = {
-        .slot = 0, .guest_phys_addr = 0, .memory_size = 0x1000,
+        .slot = 0,
+        .guest_phys_addr = 0,
+        .memory_size = 0x1000,
         .userspace_addr = (uintptr_t)mem,
     };
     int vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
@@ -40,8 +42,8 @@ int main(void)
         perror("kvm_floor: vCPU");
         return 1;
     }
-    struct kvm_run *run = mmap(NULL, (size_t)sz, PROT_READ | PROT_WRITE,
-                               MAP_SHARED, vcpu, 0);
+    struct kvm_run *run =
+        mmap(NULL, (size_t)sz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
     struct kvm_sregs sr;
     ioctl(vcpu, KVM_GET_SREGS, &sr);
     sr.cs.base = 0;

@@ -64,8 +64,7 @@ static void fill(uint8_t *buf, uint64_t off, size_t len, unsigned seed)
         buf[i] = pat(off + i, seed);
 }
 
-static int matches(const uint8_t *buf, uint64_t off, size_t len,
-                   unsigned seed)
+static int matches(const uint8_t *buf, uint64_t off, size_t len, unsigned seed)
 {
     for (size_t i = 0; i < len; i++)
         if (buf[i] != pat(off + i, seed))
@@ -86,8 +85,7 @@ static void write_read(uint64_t off, size_t len, unsigned seed)
     check(solo5_block_write(h, off, wbuf, len) == SOLO5_R_OK, "write", off,
           len);
     poison(rbuf, len);
-    check(solo5_block_read(h, off, rbuf, len) == SOLO5_R_OK, "read", off,
-          len);
+    check(solo5_block_read(h, off, rbuf, len) == SOLO5_R_OK, "read", off, len);
     check(matches(rbuf, off, len, seed), "data read back differs", off, len);
 }
 
@@ -97,8 +95,8 @@ static void expect_blocks(uint64_t off, size_t len, unsigned seed,
 {
     for (uint64_t o = off; o < off + len; o += bs) {
         poison(rbuf, bs);
-        check(solo5_block_read(h, o, rbuf, bs) == SOLO5_R_OK, "read block",
-              o, bs);
+        check(solo5_block_read(h, o, rbuf, bs) == SOLO5_R_OK, "read block", o,
+              bs);
         check(matches(rbuf, o, bs, seed), what, o, bs);
     }
 }
@@ -135,14 +133,12 @@ static void test_multi_blocks(void)
     /* Written block by block, read back in one call. */
     for (o = 0; o < 8 * bs; o += bs) {
         fill(wbuf, o, bs, 9);
-        check(solo5_block_write(h, o, wbuf, bs) == SOLO5_R_OK, "write", o,
-              bs);
+        check(solo5_block_write(h, o, wbuf, bs) == SOLO5_R_OK, "write", o, bs);
     }
     poison(rbuf, 8 * bs);
     check(solo5_block_read(h, 0, rbuf, 8 * bs) == SOLO5_R_OK, "read", 0,
           8 * bs);
-    check(matches(rbuf, 0, 8 * bs, 9), "per-block writes, one read", 0,
-          8 * bs);
+    check(matches(rbuf, 0, 8 * bs, 9), "per-block writes, one read", 0, 8 * bs);
 
     /* Guest buffers need no particular alignment. */
     fill(wbuf + 1, 3 * bs, 2 * bs, 10);
@@ -151,13 +147,12 @@ static void test_multi_blocks(void)
     poison(rbuf, 2 * bs + 3);
     check(solo5_block_read(h, 3 * bs, rbuf + 3, 2 * bs) == SOLO5_R_OK,
           "read into a misaligned buffer", 3 * bs, 2 * bs);
-    check(matches(rbuf + 3, 3 * bs, 2 * bs, 10), "misaligned buffers",
-          3 * bs, 2 * bs);
+    check(matches(rbuf + 3, 3 * bs, 2 * bs, 10), "misaligned buffers", 3 * bs,
+          2 * bs);
 }
 
 /* Both calls must refuse (OFF, LEN) with EINVAL. */
-static void refuse(solo5_handle_t hh, uint64_t off, size_t len,
-                   const char *why)
+static void refuse(solo5_handle_t hh, uint64_t off, size_t len, const char *why)
 {
     fill(wbuf, off, len <= SOLO5_BLOCK_IO_MAX + bs ? len : 0, 99);
     if (solo5_block_write(hh, off, wbuf, len) != SOLO5_R_EINVAL) {
@@ -180,8 +175,8 @@ static void test_refusals(void)
     check(solo5_block_write(h, 0, wbuf, 2 * bs) == SOLO5_R_OK, "write", 0,
           2 * bs);
     fill(wbuf, last - bs, 2 * bs, 20);
-    check(solo5_block_write(h, last - bs, wbuf, 2 * bs) == SOLO5_R_OK,
-          "write", last - bs, 2 * bs);
+    check(solo5_block_write(h, last - bs, wbuf, 2 * bs) == SOLO5_R_OK, "write",
+          last - bs, 2 * bs);
 
     refuse(h, 1, bs, "offset not a multiple of the block size");
     refuse(h, bs / 2, bs, "offset not a multiple of the block size");

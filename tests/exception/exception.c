@@ -43,7 +43,9 @@ int solo5_app_main(const struct solo5_start_info *si)
         __asm__ volatile("xorl %%edx, %%edx\n\t"
                          "movl $1, %%eax\n\t"
                          "divl %1"
-                         : "=&a"(q) : "r"(zero) : "rdx");
+                         : "=&a"(q)
+                         : "r"(zero)
+                         : "rdx");
         (void)q;
     } else if (str_eq(c, "gp")) {
         puts_("exception: loading from a non-canonical address\n");

@@ -31,13 +31,19 @@ static void check(int ok, const char *what)
 /* Results are compared bit for bit: every value used is exact. */
 static uint32_t f2u(float f)
 {
-    union { float f; uint32_t u; } x = { .f = f };
+    union {
+        float f;
+        uint32_t u;
+    } x = { .f = f };
     return x.u;
 }
 
 static uint64_t d2u(double d)
 {
-    union { double d; uint64_t u; } x = { .d = d };
+    union {
+        double d;
+        uint64_t u;
+    } x = { .d = d };
     return x.u;
 }
 
@@ -53,21 +59,29 @@ static void test_packed_asm(void)
                      "movups %2, %%xmm1\n\t"
                      "mulps %%xmm1, %%xmm0\n\t"
                      "movups %%xmm0, %0"
-                     : "=m"(prod) : "m"(a), "m"(b) : "xmm0", "xmm1");
+                     : "=m"(prod)
+                     : "m"(a), "m"(b)
+                     : "xmm0", "xmm1");
     __asm__ volatile("movups %1, %%xmm2\n\t"
                      "movups %2, %%xmm3\n\t"
                      "divps %%xmm3, %%xmm2\n\t"
                      "movups %%xmm2, %0"
-                     : "=m"(quot) : "m"(a), "m"(b) : "xmm2", "xmm3");
+                     : "=m"(quot)
+                     : "m"(a), "m"(b)
+                     : "xmm2", "xmm3");
     __asm__ volatile("movups %1, %%xmm4\n\t"
                      "movups %2, %%xmm5\n\t"
                      "addps %%xmm5, %%xmm4\n\t"
                      "movups %%xmm4, %0"
-                     : "=m"(sum) : "m"(a), "m"(b) : "xmm4", "xmm5");
+                     : "=m"(sum)
+                     : "m"(a), "m"(b)
+                     : "xmm4", "xmm5");
     __asm__ volatile("movups %1, %%xmm15\n\t"
                      "sqrtps %%xmm15, %%xmm15\n\t"
                      "movups %%xmm15, %0"
-                     : "=m"(root) : "m"(sq) : "xmm15");
+                     : "=m"(root)
+                     : "m"(sq)
+                     : "xmm15");
 
     check(f2u(prod[0]) == f2u(3.0f) && f2u(prod[1]) == f2u(0.5f) &&
               f2u(prod[2]) == f2u(-3.0f) && f2u(prod[3]) == f2u(32.0f),
@@ -92,19 +106,27 @@ static void test_scalar_double(void)
     __asm__ volatile("movsd %1, %%xmm6\n\t"
                      "mulsd %2, %%xmm6\n\t"
                      "movsd %%xmm6, %0"
-                     : "=m"(prod) : "m"(x), "m"(y) : "xmm6");
+                     : "=m"(prod)
+                     : "m"(x), "m"(y)
+                     : "xmm6");
     __asm__ volatile("movsd %1, %%xmm7\n\t"
                      "divsd %2, %%xmm7\n\t"
                      "movsd %%xmm7, %0"
-                     : "=m"(quot) : "m"(y), "m"(x) : "xmm7");
+                     : "=m"(quot)
+                     : "m"(y), "m"(x)
+                     : "xmm7");
     __asm__ volatile("sqrtsd %1, %%xmm8\n\t"
                      "mulsd %%xmm8, %%xmm8\n\t"
                      "movsd %%xmm8, %0"
-                     : "=m"(root) : "m"(two) : "xmm8");
+                     : "=m"(root)
+                     : "m"(two)
+                     : "xmm8");
     __asm__ volatile("cvtsi2sdq %1, %%xmm9\n\t"
                      "addsd %%xmm9, %%xmm9\n\t"
                      "cvttsd2siq %%xmm9, %0"
-                     : "=r"(back) : "m"(i) : "xmm9");
+                     : "=r"(back)
+                     : "m"(i)
+                     : "xmm9");
 
     check(d2u(prod) == d2u(-7.5), "mulsd");
     check(d2u(quot) == d2u(-4.8), "divsd");
@@ -165,7 +187,9 @@ static void test_x87(void)
                      "fsqrt\n\t"
                      "fmul %%st(0), %%st(0)\n\t"
                      "fstpl %0"
-                     : "=m"(r) : : "st");
+                     : "=m"(r)
+                     :
+                     : "st");
     check(d2u(r) == d2u(2.0), "x87 sqrt(2)^2 rounds to 2");
     check((double)(a * b) == 0.375, "long double multiply");
 }

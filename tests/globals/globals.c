@@ -90,8 +90,9 @@ int solo5_app_main(const struct solo5_start_info *si)
     check(si->heap_size >= 65536, "heap is at least 64 KiB");
     if (si->heap_size >= 65536) {
         volatile uint64_t *lo = (volatile uint64_t *)si->heap_start;
-        volatile uint64_t *mid = (volatile uint64_t *)
-            ((si->heap_start + si->heap_size / 2) & ~(uintptr_t)7);
+        volatile uint64_t *mid =
+            (volatile uint64_t *)((si->heap_start + si->heap_size / 2) &
+                                  ~(uintptr_t)7);
         *lo = 0x1111222233334444ull;
         *mid = 0x5555666677778888ull;
         check(*lo == 0x1111222233334444ull, "write to heap start");

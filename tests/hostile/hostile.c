@@ -78,11 +78,13 @@ int solo5_app_main(const struct solo5_start_info *si)
         __asm__ __volatile__("inb %1, %0" : "=a"(v) : "d"((uint16_t)0x3f8));
         (void)v;
     } else if (streq(a, "portout")) {
-        __asm__ __volatile__("outb %0, %1" ::"a"((uint8_t)0), "d"((uint16_t)0x80));
+        __asm__ __volatile__("outb %0, %1" ::"a"((uint8_t)0),
+                             "d"((uint16_t)0x80));
     } else if (streq(a, "hcport")) {
         /* 0x509 is open in the I/O bitmap (a 32-bit OUT to 0x508 needs
          * it) but is no hypercall: the tender must refuse it. */
-        __asm__ __volatile__("outb %0, %1" ::"a"((uint8_t)0), "d"((uint16_t)0x509));
+        __asm__ __volatile__("outb %0, %1" ::"a"((uint8_t)0),
+                             "d"((uint16_t)0x509));
     } else if (streq(a, "bootinfo")) {
         p = (volatile uint64_t *)0x1000;
         *p = 0;

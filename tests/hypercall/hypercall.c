@@ -128,10 +128,10 @@ int solo5_app_main(const struct solo5_start_info *si)
         __asm__ __volatile__("outb %0, $0x80" : : "a"((uint8_t)0x42));
     } else if (word_eq(c, "port-in")) {
         uint32_t v;
-        __asm__ __volatile__("inl %1, %0"
-                             : "=a"(v)
-                             : "d"((uint16_t)(HVT_HYPERCALL_PIO_BASE +
-                                              HVT_HYPERCALL_WALLTIME)));
+        __asm__ __volatile__(
+            "inl %1, %0"
+            : "=a"(v)
+            : "d"((uint16_t)(HVT_HYPERCALL_PIO_BASE + HVT_HYPERCALL_WALLTIME)));
         (void)v;
     } else {
         puts_("FAILURE: unknown case\n");

@@ -55,7 +55,7 @@ static void check(int ok, const char *what, uint64_t k)
     }
 }
 
-#define NDISKS 62
+#define NDISKS    62
 #define NET_INDEX 31 /* net0 sits between disk30 and disk31 */
 
 static solo5_handle_t handles[NDISKS];

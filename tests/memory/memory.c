@@ -39,7 +39,7 @@ static int str_eq(const char *a, const char *b)
     return *a == *b;
 }
 
-#define PAGE 4096u
+#define PAGE       4096u
 #define STACK_ROOM (256u * 1024u) /* left alone at the top of the heap */
 
 int solo5_app_main(const struct solo5_start_info *si)
@@ -69,7 +69,8 @@ int solo5_app_main(const struct solo5_start_info *si)
         return SOLO5_EXIT_SUCCESS;
     }
     if (str_eq(si->cmdline, "beyond")) {
-        uintptr_t past = ((end + PAGE - 1) & ~(uintptr_t)(PAGE - 1)) + 16 * PAGE;
+        uintptr_t past =
+            ((end + PAGE - 1) & ~(uintptr_t)(PAGE - 1)) + 16 * PAGE;
         puts_("memory: reading past the end of memory\n");
         uint64_t v = *(volatile uint64_t *)past;
         (void)v;

@@ -197,22 +197,22 @@ static uint16_t inet_csum(const uint8_t *p, size_t len)
     return (uint16_t)~sum;
 }
 
-#define ETH_ARP 0x0806
+#define ETH_ARP  0x0806
 #define ETH_IPV4 0x0800
 
 /* Answers an ARP request for our address. */
 static void arp(struct iface *f, uint8_t *fr, size_t len)
 {
     uint8_t *a = fr + SOLO5_NET_HLEN;
-    if (len < SOLO5_NET_HLEN + 28 || get16(a) != 1 || get16(a + 2) != ETH_IPV4
-        || a[4] != 6 || a[5] != 4 || get16(a + 6) != 1 ||
-        !mem_eq(a + 24, f->ip, 4))
+    if (len < SOLO5_NET_HLEN + 28 || get16(a) != 1 ||
+        get16(a + 2) != ETH_IPV4 || a[4] != 6 || a[5] != 4 ||
+        get16(a + 6) != 1 || !mem_eq(a + 24, f->ip, 4))
         return;
-    put16(a + 6, 2);                       /* reply */
-    mem_cpy(a + 18, a + 8, 6);             /* target hw = requester's */
-    mem_cpy(a + 24, a + 14, 4);            /* target ip = requester's */
+    put16(a + 6, 2);                        /* reply */
+    mem_cpy(a + 18, a + 8, 6);              /* target hw = requester's */
+    mem_cpy(a + 24, a + 14, 4);             /* target ip = requester's */
     mem_cpy(a + 8, f->info.mac_address, 6); /* sender hw = ours */
-    mem_cpy(a + 14, f->ip, 4);             /* sender ip = ours */
+    mem_cpy(a + 14, f->ip, 4);              /* sender ip = ours */
     mem_cpy(fr, a + 18, 6);
     mem_cpy(fr + 6, f->info.mac_address, 6);
     if (solo5_net_write(f->handle, fr, SOLO5_NET_HLEN + 28) != SOLO5_R_OK)

@@ -33,12 +33,12 @@ static int str_eq(const char *a, const char *b)
 static void netio(void)
 {
     static volatile struct hvt_hc_netio a;
-    __asm__ __volatile__("outl %0, %1"
-                         :
-                         : "a"((uint32_t)(uintptr_t)&a),
-                           "d"((uint16_t)(HVT_HYPERCALL_PIO_BASE +
-                                          HVT_HYPERCALL_NETIO))
-                         : "memory");
+    __asm__ __volatile__(
+        "outl %0, %1"
+        :
+        : "a"((uint32_t)(uintptr_t)&a),
+          "d"((uint16_t)(HVT_HYPERCALL_PIO_BASE + HVT_HYPERCALL_NETIO))
+        : "memory");
 }
 
 /* Queues a broadcast frame of LEN bytes (at most the slot) by hand. */
@@ -46,9 +46,8 @@ static void queue_frame(volatile struct hvt_netring *r, const uint8_t *mac,
                         uint32_t len)
 {
     uint32_t idx = r->prod;
-    volatile uint8_t *s =
-        (volatile uint8_t *)r + HVT_NETRING_HDR +
-        (size_t)(idx % HVT_NETRING_SLOTS) * r->slot_size;
+    volatile uint8_t *s = (volatile uint8_t *)r + HVT_NETRING_HDR +
+                          (size_t)(idx % HVT_NETRING_SLOTS) * r->slot_size;
     for (uint32_t i = 0; i < len; i++)
         s[i] = 0;
     for (int i = 0; i < 6; i++) {

@@ -43,7 +43,7 @@ static void check(int ok, const char *what)
     }
 }
 
-#define MS 1000000ull
+#define MS  1000000ull
 #define SEC 1000000000ull
 /* How much longer than asked a yield may take. Generous: this checks that
  * the deadline is honoured, not how fast the host wakes us (the machines
@@ -136,7 +136,8 @@ static void test_wall(const char *cmdline)
     /* The host read its clock before starting us: we may be a little
      * later, never earlier (one second of rounding aside). */
     check(secs + 1 >= host, "wall clock is behind the host's");
-    check(secs <= host + 10, "wall clock is more than 10 s ahead of the host's");
+    check(secs <= host + 10,
+          "wall clock is more than 10 s ahead of the host's");
 
     /* Both clocks advance at the same rate across a short sleep. */
     solo5_yield(mono1 + 50 * MS, NULL);

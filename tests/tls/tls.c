@@ -31,13 +31,13 @@ static void check(int ok, const char *what)
 
 #define TDATA_INIT 0x1122334455667788ull
 
-static __thread volatile uint64_t tdata_u64 = TDATA_INIT;     /* .tdata */
-static __thread volatile uint32_t tdata_u32 = 0xa5a5a5a5u;    /* .tdata */
-static __thread volatile uint64_t tbss_u64;                   /* .tbss */
-static __thread volatile uint8_t tbss_bytes[100];             /* .tbss */
+static __thread volatile uint64_t tdata_u64 = TDATA_INIT;  /* .tdata */
+static __thread volatile uint32_t tdata_u32 = 0xa5a5a5a5u; /* .tdata */
+static __thread volatile uint64_t tbss_u64;                /* .tbss */
+static __thread volatile uint8_t tbss_bytes[100];          /* .tbss */
 /* Over-aligned: the block layout must keep each variable's alignment. */
-static __thread volatile uint64_t tdata_aligned
-    __attribute__((aligned(64))) = 0x0a11;                    /* .tdata */
+static __thread volatile uint64_t tdata_aligned __attribute__((aligned(64))) =
+    0x0a11; /* .tdata */
 
 /* The thread pointer as the CPU sees it: %fs:0 holds the self-pointer. */
 static uintptr_t read_tp(void)

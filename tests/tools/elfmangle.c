@@ -88,8 +88,7 @@ static struct abi1_info *abi(void)
 
 static struct mft1 *mft(void)
 {
-    return (struct mft1 *)note_desc(SOLO5_NOTE_MANIFEST,
-                                    sizeof(struct mft1));
+    return (struct mft1 *)note_desc(SOLO5_NOTE_MANIFEST, sizeof(struct mft1));
 }
 
 static void replace(const void *data, size_t len)
@@ -142,7 +141,10 @@ struct variant {
     void (*fn)(void);
 };
 
-static void v_truncate_ehdr(void) { img_len = 40; }
+static void v_truncate_ehdr(void)
+{
+    img_len = 40;
+}
 static void v_truncate_phdrs(void)
 {
     img_len = ehdr()->e_phoff + sizeof(Elf64_Phdr) / 2;
@@ -152,7 +154,10 @@ static void v_truncate_segment(void)
     Elf64_Phdr *p = load(-1);
     img_len = p->p_offset + p->p_filesz / 2;
 }
-static void v_empty(void) { img_len = 0; }
+static void v_empty(void)
+{
+    img_len = 0;
+}
 static void v_not_elf(void)
 {
     static const char text[] = "#!/bin/sh\necho this is not a unikernel\n";
@@ -174,15 +179,27 @@ static void v_entry_outside(void)
     }
     ehdr()->e_entry = end + 0x10000;
 }
-static void v_entry_zero(void) { ehdr()->e_entry = 0; }
-static void v_entry_huge(void) { ehdr()->e_entry = 0xfffffffffffffff0ull; }
-static void v_huge_memsz(void) { load(-1)->p_memsz = 0xfffffffffffff000ull; }
+static void v_entry_zero(void)
+{
+    ehdr()->e_entry = 0;
+}
+static void v_entry_huge(void)
+{
+    ehdr()->e_entry = 0xfffffffffffffff0ull;
+}
+static void v_huge_memsz(void)
+{
+    load(-1)->p_memsz = 0xfffffffffffff000ull;
+}
 static void v_huge_filesz(void)
 {
     Elf64_Phdr *p = load(-1);
     p->p_filesz = p->p_memsz = 0x7ffffffffffff000ull;
 }
-static void v_huge_offset(void) { load(-1)->p_offset = 0xffffffffffff0000ull; }
+static void v_huge_offset(void)
+{
+    load(-1)->p_offset = 0xffffffffffff0000ull;
+}
 static void v_filesz_gt_memsz(void)
 {
     Elf64_Phdr *p = load(-1);
@@ -208,18 +225,54 @@ static void v_low_vaddr(void)
     Elf64_Phdr *p = load(0);
     p->p_vaddr = p->p_paddr = 0;
 }
-static void v_phnum_huge(void) { ehdr()->e_phnum = 0xffff; }
-static void v_phoff_huge(void) { ehdr()->e_phoff = 0xffffffffffffff00ull; }
-static void v_phentsize(void) { ehdr()->e_phentsize = 17; }
-static void v_machine_aarch64(void) { ehdr()->e_machine = EM_AARCH64; }
-static void v_machine_i386(void) { make_i386(); }
-static void v_class32(void) { ehdr()->e_ident[EI_CLASS] = ELFCLASS32; }
-static void v_bigendian(void) { ehdr()->e_ident[EI_DATA] = ELFDATA2MSB; }
-static void v_type_dyn(void) { ehdr()->e_type = ET_DYN; }
-static void v_type_rel(void) { ehdr()->e_type = ET_REL; }
-static void v_abi_virtio(void) { abi()->target = ABI_TARGET_VIRTIO; }
-static void v_abi_invalid(void) { abi()->target = ABI_TARGET_INVALID; }
-static void v_abi_version(void) { abi()->version = 99; }
+static void v_phnum_huge(void)
+{
+    ehdr()->e_phnum = 0xffff;
+}
+static void v_phoff_huge(void)
+{
+    ehdr()->e_phoff = 0xffffffffffffff00ull;
+}
+static void v_phentsize(void)
+{
+    ehdr()->e_phentsize = 17;
+}
+static void v_machine_aarch64(void)
+{
+    ehdr()->e_machine = EM_AARCH64;
+}
+static void v_machine_i386(void)
+{
+    make_i386();
+}
+static void v_class32(void)
+{
+    ehdr()->e_ident[EI_CLASS] = ELFCLASS32;
+}
+static void v_bigendian(void)
+{
+    ehdr()->e_ident[EI_DATA] = ELFDATA2MSB;
+}
+static void v_type_dyn(void)
+{
+    ehdr()->e_type = ET_DYN;
+}
+static void v_type_rel(void)
+{
+    ehdr()->e_type = ET_REL;
+}
+static void v_abi_virtio(void)
+{
+    abi()->target = ABI_TARGET_VIRTIO;
+}
+static void v_abi_invalid(void)
+{
+    abi()->target = ABI_TARGET_INVALID;
+}
+static void v_abi_version(void)
+{
+    abi()->version = 99;
+}
 static void v_abi_missing(void)
 {
     uint8_t *d = (uint8_t *)abi();
@@ -234,8 +287,14 @@ static void v_mft_missing(void)
         (struct solo5_nhdr *)(d - SOLO5_NOTE_NAME_PADDED - sizeof *h);
     h->n_type = 0x12345678;
 }
-static void v_mft_version(void) { mft()->version = 2; }
-static void v_mft_entries(void) { mft()->entries = 1000; }
+static void v_mft_version(void)
+{
+    mft()->version = 2;
+}
+static void v_mft_entries(void)
+{
+    mft()->entries = 1000;
+}
 static void v_mft_type(void)
 {
     struct mft1 *m = mft();
@@ -291,8 +350,7 @@ static const struct variant variants[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: %s VARIANT IN OUT | %s --list\nvariants:\n", prog,
-            prog);
+    fprintf(f, "usage: %s VARIANT IN OUT | %s --list\nvariants:\n", prog, prog);
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++)
         fprintf(f, "  %-18s %s\n", variants[i].name, variants[i].what);
 }

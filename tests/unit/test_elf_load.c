@@ -21,8 +21,8 @@
  * two-segment unikernel (text R+X at 1 MiB, data R+W at 1 MiB + 8 KiB) with
  * an ABI note, and breaks one thing.
  */
-#define BASE 0x100000ull
-#define LIMIT (64ull << 20)
+#define BASE      0x100000ull
+#define LIMIT     (64ull << 20)
 #define FILE_SIZE 0x4000
 
 static uint8_t img[FILE_SIZE];
@@ -56,22 +56,32 @@ static void build_valid(void)
     eh->e_phentsize = sizeof(Elf64_Phdr);
     eh->e_phnum = 3;
     eh->e_ehsize = sizeof(Elf64_Ehdr);
-    ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
-                          .p_offset = 0x1000, .p_vaddr = BASE,
-                          .p_paddr = BASE, .p_filesz = 0x100,
-                          .p_memsz = 0x100, .p_align = 0x1000 };
-    ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_W,
-                          .p_offset = 0x2000, .p_vaddr = BASE + 0x2000,
-                          .p_paddr = BASE + 0x2000, .p_filesz = 0x10,
-                          .p_memsz = 0x5000, .p_align = 0x1000 };
+    ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD,
+                          .p_flags = PF_R | PF_X,
+                          .p_offset = 0x1000,
+                          .p_vaddr = BASE,
+                          .p_paddr = BASE,
+                          .p_filesz = 0x100,
+                          .p_memsz = 0x100,
+                          .p_align = 0x1000 };
+    ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD,
+                          .p_flags = PF_R | PF_W,
+                          .p_offset = 0x2000,
+                          .p_vaddr = BASE + 0x2000,
+                          .p_paddr = BASE + 0x2000,
+                          .p_filesz = 0x10,
+                          .p_memsz = 0x5000,
+                          .p_align = 0x1000 };
     struct abi_note n = {
         .h = { .n_namesz = 6, .n_descsz = 8, .n_type = SOLO5_NOTE_ABI },
         .name = "Solo5",
         .desc = { .target = ABI_TARGET_HVT, .version = HVT_ABI_VERSION },
     };
     memcpy(img + 0x3000, &n, sizeof n);
-    ph[2] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_flags = PF_R,
-                          .p_offset = 0x3000, .p_filesz = sizeof n,
+    ph[2] = (Elf64_Phdr){ .p_type = PT_NOTE,
+                          .p_flags = PF_R,
+                          .p_offset = 0x3000,
+                          .p_filesz = sizeof n,
                           .p_align = 4 };
     memset(img + 0x1000, 0x90, 0x100);
     memset(img + 0x2000, 0xab, 0x10);

@@ -25,10 +25,10 @@
 static struct {
     unsigned char notes[NOTES_MAX];
     size_t notes_len;
-    uint32_t sh_type;  /* of the note section: SHT_NOTE unless a test says */
-    uint64_t align;    /* sh_addralign and p_align of the notes */
-    int sections;      /* write section headers */
-    int segments;      /* write the PT_NOTE program header */
+    uint32_t sh_type; /* of the note section: SHT_NOTE unless a test says */
+    uint64_t align;   /* sh_addralign and p_align of the notes */
+    int sections;     /* write section headers */
+    int segments;     /* write the PT_NOTE program header */
 } spec;
 
 static unsigned char img[NOTES_OFF + NOTES_MAX + 1024];
@@ -586,8 +586,7 @@ static void test_read_from_memory(void **state)
     (void)state;
     add_good_notes();
     build();
-    assert_int_equal(elfnote_read_mem(img, img_len, &info, err, sizeof err),
-                     0);
+    assert_int_equal(elfnote_read_mem(img, img_len, &info, err, sizeof err), 0);
     assert_int_equal(info.has_abi, 1);
     assert_int_equal(info.abi.target, ABI_TARGET_HVT);
     assert_int_equal(info.has_mft, 1);
@@ -596,8 +595,7 @@ static void test_read_from_memory(void **state)
     assert_int_equal(elfnote_read_mem(img, 40, &info, err, sizeof err), -1);
     assert_string_equal(err, "truncated ELF header");
     assert_int_equal(info.has_abi, 0);
-    assert_int_equal(elfnote_read_mem(img, img_len - 1, &info, err,
-                                      sizeof err),
+    assert_int_equal(elfnote_read_mem(img, img_len - 1, &info, err, sizeof err),
                      -1);
     assert_string_equal(err, "truncated ELF file: section headers end past "
                              "the end of the file");

@@ -97,8 +97,8 @@ static void test_unterminated_name(void **state)
 
 static void test_bad_name_chars(void **state)
 {
-    static const char bad[] = { '-', '_', ' ', '.', '/', '\n', '\x7f',
-                                '\xc3', '@', '[', '`', '{' };
+    static const char bad[] = { '-',    '_',    ' ', '.', '/', '\n',
+                                '\x7f', '\xc3', '@', '[', '`', '{' };
 
     (void)state;
     for (size_t i = 0; i < sizeof bad; i++) {

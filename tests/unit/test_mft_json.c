@@ -15,7 +15,7 @@
 /* The start of a valid manifest; the first device object is at column 49. */
 #define HEAD "{\"type\":\"solo5.manifest\",\"version\":1,\"devices\":["
 /* A manifest cut just before the value of "version", at column 36. */
-#define VER "{\"type\":\"solo5.manifest\",\"version\":"
+#define VER    "{\"type\":\"solo5.manifest\",\"version\":"
 #define NET(n) "{\"name\":\"" n "\",\"type\":\"NET_BASIC\"}"
 #define BLK(n) "{\"name\":\"" n "\",\"type\":\"BLOCK_BASIC\"}"
 
@@ -82,8 +82,7 @@ static const struct bad_case bad_cases[] = {
     { "{\"\xed\xa0\x80\":1}", 1, 3, "invalid UTF-8 in string" },
     { "{\"\xf4\x90\x80\x80\":1}", 1, 3, "invalid UTF-8 in string" },
     { "{\"\xe2\x82\":1}", 1, 3, "invalid UTF-8 in string" },
-    { "\xef\xbb\xbf{}", 1, 1,
-      "byte order mark at the start of the manifest" },
+    { "\xef\xbb\xbf{}", 1, 1, "byte order mark at the start of the manifest" },
     { "\xef{}", 1, 1, "unexpected byte 0xef" },
     { "{\"type\":\"solo5.manifest,\n\"version\":1}", 1, 9,
       "unterminated string" },
@@ -92,12 +91,9 @@ static const struct bad_case bad_cases[] = {
     { VER "1.}", 1, 36, "malformed number" },
     { VER "1e}", 1, 36, "malformed number" },
     { VER "1x}", 1, 36, "malformed number" },
-    { VER "+1}", 1, 36,
-      "unexpected character '+'" },
-    { VER ".5}", 1, 36,
-      "unexpected character '.'" },
-    { VER "truex}", 1, 36,
-      "invalid literal (strings need double quotes)" },
+    { VER "+1}", 1, 36, "unexpected character '+'" },
+    { VER ".5}", 1, 36, "unexpected character '.'" },
+    { VER "truex}", 1, 36, "invalid literal (strings need double quotes)" },
     /* Schema: top level. */
     { "{\"type\":\"solo5.manifest\",\"type\":\"solo5.manifest\"}", 1, 26,
       "duplicate key \"type\"" },
@@ -155,8 +151,8 @@ static const struct bad_case bad_cases[] = {
     { HEAD NET("n\\u0000") "]}", 1, 57,
       "device name has a character other than an ASCII letter or digit" },
     { HEAD NET("a234567890123456789012345678901234567890123456789012345678"
-               "901234567x") "]}", 1, 57,
-      "device name is longer than 67 characters" },
+               "901234567x") "]}",
+      1, 57, "device name is longer than 67 characters" },
     { HEAD NET("a") "," BLK("a") "]}", 1, 89, "duplicate device name \"a\"" },
     { HEAD NET("a") "," NET("b") "," NET("a") "]}", 1, 121,
       "duplicate device name \"a\"" },
@@ -189,8 +185,8 @@ static void test_bad_manifests(void **state)
             strcmp(err.reason, c->reason) != 0) {
             print_error("case %zu: %s\n  expected %u:%u: %s\n  got rc %d, "
                         "%u:%u: %s\n",
-                        i, c->json, c->line, c->column, c->reason, rc,
-                        err.line, err.column, err.reason);
+                        i, c->json, c->line, c->column, c->reason, rc, err.line,
+                        err.column, err.reason);
             failed++;
         }
     }

@@ -28,7 +28,10 @@ static int str_eq(const char *a, const char *b)
 }
 
 /* mov $0x2a, %eax; ret: returns 42 if it ever runs. */
-#define RET42 { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 }
+#define RET42                                                                  \
+    {                                                                          \
+        0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3                                     \
+    }
 
 static uint8_t code_in_data[16] = RET42;
 static const uint8_t code_in_rodata[16] = RET42;
