@@ -82,6 +82,15 @@ run_ut() {
     done
 }
 
+@test "virtio-boottime: the guest's own boot time is reported (a figure, not judged)" {
+    for HV in "${HVS[@]}"; do
+        run_ut virtio-boottime --solo5:quiet
+        expect_success
+        expect_line '^virtio-boottime: [0-9]+ us$'
+        grep '^virtio-boottime:' <<<"$output" | sed "s/^/# -H $HV: /" >&3
+    done
+}
+
 @test "quiet: --solo5:quiet leaves only the unikernel's output" {
     for HV in "${HVS[@]}"; do
         run_ut quiet --solo5:quiet a b
