@@ -351,6 +351,18 @@ check_block_markers() {
     done
 }
 
+@test "pci: a disk at slot 5 behind a PCI-to-PCI bridge is found" {
+    for HV in "${HVS[@]}"; do
+        rm -f "$WORK/disk"
+        truncate -s 1M "$WORK/disk"
+        SOLO5_VIRTIO_QEMU_ARGS="-device pci-bridge,id=br1,chassis_nr=1 -drive file=$WORK/disk,if=none,id=bd,format=raw -device virtio-blk-pci,drive=bd,bus=br1,addr=5" \
+            run_ut block
+        expect_success
+        expect_line "^Solo5: block 'storage': virtio-blk 01:05\\.0 "
+        check_block_markers "$WORK/disk" 512
+    done
+}
+
 @test "transports: legacy-only and modern-only virtio-blk devices both work" {
     local mode
     for HV in "${HVS[@]}"; do

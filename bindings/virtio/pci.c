@@ -37,12 +37,36 @@ void pci_init(void)
 static void (*found)(uint32_t bdf, uint32_t id);
 static uint8_t buses_seen[256 / 8];
 
-static void scan_bus(unsigned bus, int depth)
+/*
+ * True if the bridge at BDF is a PCI Express root port or switch
+ * downstream port: the link below it holds one device, number 0.
+ */
+static bool pcie_single_device_below(uint32_t bdf)
+{
+    if (!((pci_read32(bdf, 0x04) >> 16) & 0x10))
+        return false; /* no capability list */
+    unsigned p = (pci_read32(bdf, 0x34) & 0xfc);
+    for (int n = 0; p != 0 && n < 48; n++) {
+        uint32_t cap = pci_read32(bdf, p);
+        if ((cap & 0xff) == 0x10) {
+            unsigned type = (cap >> 20) & 0xf;
+            return type == 4 || type == 6;
+        }
+        p = (cap >> 8) & 0xfc;
+    }
+    return false;
+}
+
+/*
+ * Scans BUS, all 32 device numbers, or only device 0 below a PCI Express
+ * port (where the other 31 cannot exist, and each probe costs two exits).
+ */
+static void scan_bus(unsigned bus, int depth, bool only_dev0)
 {
     if (depth > MAX_DEPTH || (buses_seen[bus / 8] & (1u << (bus % 8))))
         return;
     buses_seen[bus / 8] |= (uint8_t)(1u << (bus % 8));
-    for (unsigned dev = 0; dev < 32; dev++) {
+    for (unsigned dev = 0; dev < (only_dev0 ? 1u : 32u); dev++) {
         uint32_t bdf0 = bus << 8 | dev << 3;
         uint32_t id = pci_read32(bdf0, 0);
         if ((id & 0xffff) == 0xffff)
@@ -62,7 +86,8 @@ static void scan_bus(unsigned bus, int depth)
             if ((hdr & 0x7f) == 1) {
                 unsigned secondary = (pci_read32(bdf, 0x18) >> 8) & 0xff;
                 if (secondary != 0)
-                    scan_bus(secondary, depth + 1);
+                    scan_bus(secondary, depth + 1,
+                             pcie_single_device_below(bdf));
             }
         }
     }
@@ -71,5 +96,5 @@ static void scan_bus(unsigned bus, int depth)
 void pci_scan(void (*fn)(uint32_t bdf, uint32_t id))
 {
     found = fn;
-    scan_bus(0, 0);
+    scan_bus(0, 0, false);
 }
