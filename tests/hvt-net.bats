@@ -45,9 +45,10 @@ start_ut() {
     local name=$1 i
     shift
     # Not through in_ns: a backgrounded function is a subshell, and $!
-    # would name it instead of the process that must be stopped.
+    # would name it instead of the process that must be stopped. Without
+    # bats' fd 3, which a leftover process would hold, making bats wait.
     ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" "$HVT" "${UT_OPTS[@]}" \
-        -- "$(ut "$name")" "$@" >"$WORK/out" 2>&1 &
+        -- "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
     UT_PID=$!
     for i in $(seq 1 300); do
         grep -q '^net: ready$' "$WORK/out" && return 0
