@@ -66,8 +66,8 @@ struct abi1_note {
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define ABI_STATIC_ASSERT(c, m) _Static_assert(c, m)
 #else
-#define ABI_SA_JOIN2(a, b)      a##b
-#define ABI_SA_JOIN(a, b)       ABI_SA_JOIN2(a, b)
+#define ABI_SA_JOIN2(a, b) a##b
+#define ABI_SA_JOIN(a, b)  ABI_SA_JOIN2(a, b)
 #ifdef __COUNTER__
 #define ABI_SA_ID __COUNTER__
 #else
