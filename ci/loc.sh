@@ -20,6 +20,9 @@ count "solo5-hvt (production tender, all modules)" \
     tenders/hvt/hvt_sandbox_linux.c tenders/hvt/hvt_module_net.c \
     tenders/hvt/hvt_module_block.c imagegen/mft_check.[ch] include/hvt_abi.h \
     include/elf_abi.h include/mft_abi.h
+count "solo5-hvt-debug's additions (gdb, dumpcore)" \
+    tenders/hvt/hvt_module_gdb.c tenders/hvt/hvt_gdb_*.[ch] tenders/hvt/hvt_debug*.[ch] \
+    tenders/hvt/hvt_module_dumpcore.c tenders/hvt/hvt_dumpcore_*.c
 count "hvt bindings (common + bindings/hvt)" \
     bindings/*.[chS] bindings/hvt/*.[chS]
 if ls bindings/virtio/*.[chS] >/dev/null 2>&1; then
