@@ -17,31 +17,15 @@ trap cleanup EXIT
 
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is not installed (ci/install-deps.sh)"; exit 1; }
 
-row() { printf '%-44s %14s %14s %s\n' "$@"; }
-
-# time_cmd LABEL CMD...: median and spread (min..max) in ms over $RUNS runs,
-# no shell in between (hyperfine -N). Sets MEDIAN_MS.
-time_cmd() {
-    local label=$1
-    shift
-    hyperfine -N -w 3 -r "$RUNS" --export-json "$WORK/t.json" "$*" >/dev/null 2>&1 ||
-        { row "$label" "failed" "" ""; MEDIAN_MS=; return 1; }
-    read -r MEDIAN_MS min max sd < <(python3 -c '
-import json,sys
-r=json.load(open(sys.argv[1]))["results"][0]
-print("%.3f %.3f %.3f %.3f"%(r["median"]*1e3,r["min"]*1e3,r["max"]*1e3,r["stddev"]*1e3))' "$WORK/t.json")
-    row "$label" "${MEDIAN_MS} ms" "${min}..${max}" "(sd ${sd} ms, ${RUNS} runs)"
-}
-
-ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
+. tests/bench/lib.bash
 
 echo "== hvt boot-to-exit (hello, --solo5:quiet, default 512 MiB) =="
 row "what" "median" "min..max" ""
-time_cmd "fork+exec /bin/true (baseline)" /bin/true; base_true=$MEDIAN_MS
-time_cmd "minimal KVM guest: VM, vCPU, HLT (floor)" "$BB/kvm_floor"; base_kvm=$MEDIAN_MS
-time_cmd "solo5-hvt hello" "$BIN/solo5-hvt $TB/hello/hello.hvt --solo5:quiet"; hvt=$MEDIAN_MS
+time_cmd "fork+exec /bin/true (baseline)" "$RUNS" /bin/true; base_true=$MEDIAN_MS
+time_cmd "minimal KVM guest: VM, vCPU, HLT (floor)" "$RUNS" "$BB/kvm_floor"; base_kvm=$MEDIAN_MS
+time_cmd "solo5-hvt hello" "$RUNS" "$BIN/solo5-hvt $TB/hello/hello.hvt --solo5:quiet"; hvt=$MEDIAN_MS
 # KVM's per-page metadata for the memory slot grows with guest memory.
-time_cmd "solo5-hvt --mem=32 hello" "$BIN/solo5-hvt --mem=32 $TB/hello/hello.hvt --solo5:quiet"
+time_cmd "solo5-hvt --mem=32 hello" "$RUNS" "$BIN/solo5-hvt --mem=32 $TB/hello/hello.hvt --solo5:quiet"
 if [ -n "$hvt" ] && [ -n "$base_kvm" ]; then
     echo "   solo5-hvt hello - floor = $(python3 -c "print('%.3f' % ($hvt - $base_kvm))") ms;" \
          "hello / fork+exec = $(ratio "$hvt" "$base_true")x"
@@ -66,10 +50,7 @@ multi=$(awk '$2=="write" && $3==1048576 {print $5}' "$WORK/blk")
 echo
 echo "== hvt network (ping flood from the host, private namespace) =="
 if [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ]; then
-    NS=solo5bench-$$
-    ip netns add "$NS" && ip -n "$NS" link set lo up &&
-        ip -n "$NS" tuntap add dev tap0 mode tap &&
-        ip -n "$NS" addr add 10.0.0.1/24 dev tap0 && ip -n "$NS" link set tap0 up
+    netns_up
     COUNT=${BENCH_PINGS:-20000}
     # ping -f keeps one echo in flight (a latency figure); with a preload
     # several are in flight and the rings batch them (a throughput figure).

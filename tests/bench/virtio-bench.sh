@@ -1,0 +1,100 @@
+#!/bin/bash
+# make bench, virtio section: boot-to-exit under QEMU -kernel (KVM and
+# TCG) beside a minimal Multiboot kernel on the same QEMU, the guest's own
+# share (first instruction to solo5_app_main), boot from a disk image on
+# SeaBIOS and OVMF, and ping-flood rates through virtio-net.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/bench/lib.bash
+BIN=$PWD/build/bin TB=$PWD/build/tests
+RUNS=${BENCH_QEMU_RUNS:-5}
+WORK=$(mktemp -d)
+NS=
+cleanup() {
+    [ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+[ -x "$BIN/solo5-virtio-run" ] && [ -f "$TB/hello/hello.virtio" ] ||
+    { echo "virtio-bench: build first (make)"; exit 1; }
+
+# QEMU as solo5-virtio-run starts it, for the floor kernel.
+qemu_args() {
+    local accel=$1
+    echo -nodefaults -no-user-config -display none -monitor none -no-reboot \
+        -m 512 -serial none -device isa-debug-exit,iobase=0x501,iosize=1
+    if [ "$accel" = kvm ]; then
+        echo -M pc,accel=kvm -cpu host,-arch-capabilities
+    else
+        echo -M pc,accel=tcg -cpu max
+    fi
+}
+
+echo "== virtio boot-to-exit under QEMU -kernel (hello, --solo5:quiet) =="
+row "what" "median" "min..max" ""
+accels=(qemu)
+[ -w /dev/kvm ] && accels=(kvm qemu)
+for hv in "${accels[@]}"; do
+    accel=$hv; [ "$hv" = qemu ] && accel=tcg
+    time_cmd "$accel: minimal Multiboot kernel (floor)" "$RUNS" \
+        qemu-system-x86_64 $(qemu_args "$accel") -kernel "$TB/imagegen/mbtest.virtio"
+    floor=$MEDIAN_MS
+    time_cmd "$accel: solo5-virtio-run hello.virtio" "$RUNS" \
+        "$BIN/solo5-virtio-run" -q -H "$hv" "$TB/hello/hello.virtio" --solo5:quiet
+    [ -n "$floor" ] && [ -n "$MEDIAN_MS" ] &&
+        echo "   hello / floor = $(ratio "$MEDIAN_MS" "$floor")x"
+done
+
+if [ -w /dev/kvm ]; then
+    echo
+    echo "== virtio guest's own share under KVM (first instruction to solo5_app_main) =="
+    for i in $(seq 1 "$RUNS"); do
+        "$BIN/solo5-virtio-run" -q -H kvm "$TB/virtio-boottime/virtio-boottime.virtio" \
+            --solo5:quiet 2>/dev/null | sed -n 's/^virtio-boottime: \([0-9]*\) us$/\1/p'
+    done >"$WORK/share"
+    row "guest share, median of $(wc -l <"$WORK/share")" \
+        "$(sort -n "$WORK/share" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') us" \
+        "$(sort -n "$WORK/share" | sed -n '1p;$p' | paste -sd. | sed 's/\./../') us" ""
+fi
+
+echo
+echo "== boot-to-exit from a disk image (solo5-virtio-mkimage, GRUB, TCG) =="
+if "$BIN/solo5-virtio-mkimage" -f raw "$WORK/hello.img" "$TB/hello/hello.virtio" --solo5:quiet; then
+    img=(-drive "file=$WORK/hello.img,format=raw,if=virtio")
+    time_cmd "SeaBIOS, virtio-blk boot disk" "$RUNS" \
+        qemu-system-x86_64 $(qemu_args tcg) "${img[@]}"
+    if [ -r /usr/share/ovmf/OVMF.fd ]; then
+        time_cmd "OVMF (UEFI), virtio-blk boot disk" "$RUNS" \
+            qemu-system-x86_64 $(qemu_args tcg) -bios /usr/share/ovmf/OVMF.fd "${img[@]}"
+    fi
+    time_cmd "-kernel, same QEMU (TCG), for comparison" "$RUNS" \
+        "$BIN/solo5-virtio-run" -q -H qemu "$TB/hello/hello.virtio" --solo5:quiet
+fi
+
+echo
+echo "== virtio network (ping flood from the host, private namespace) =="
+if [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ] && [ -w /dev/kvm ]; then
+    netns_up
+    COUNT=${BENCH_VIRTIO_PINGS:-10000}
+    for preload in 1 32; do
+        ip netns exec "$NS" timeout 300 "$BIN/solo5-virtio-run" -q -H kvm -n tap0 \
+            "$TB/net/net.virtio" --solo5:quiet "limit=$((COUNT + 1))" >"$WORK/net" 2>&1 3>&- &
+        upid=$!
+        for i in $(seq 1 60); do
+            ip netns exec "$NS" ping -c 1 -W 1 10.0.0.2 >/dev/null 2>&1 && break
+        done
+        start=$(date +%s.%N)
+        ip netns exec "$NS" ping -f -q -l "$preload" -c "$COUNT" 10.0.0.2 >"$WORK/ping" 2>&1
+        end=$(date +%s.%N)
+        kill "$upid" 2>/dev/null
+        wait "$upid" 2>/dev/null
+        loss=$(grep -o '[0-9.]*% packet loss' "$WORK/ping")
+        pps=$(python3 -c "print('%.0f' % ($COUNT / ($end - $start)))")
+        row "KVM, ping -f -l $preload: replies per second" "$pps" "" "($COUNT pings, $loss)"
+    done
+    ip netns del "$NS"
+    NS=
+else
+    echo "   SKIPPED: needs root, /dev/net/tun and /dev/kvm"
+fi
