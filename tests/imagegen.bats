@@ -616,3 +616,19 @@ expect_hello() {
     boot uefi virtio-scsi "$WORK/h.img" raw nodebugexit
     expect_hello 0
 }
+
+@test "boot: GRUB passes quotes, backslashes and commas through" {
+    HELLO=$TB/hello/hello.virtio
+    [ -f "$HELLO" ] || skip "$HELLO not built yet (virtio target)"
+    # GRUB's multiboot command puts a backslash before each \, ' and ";
+    # the binding takes them out again. SYSLINUX passes them as they are.
+    local want="^Command line is: 'it's say \"hi\" back\\\\slash a,b'\$"
+    for b in grub syslinux; do
+        mk -b $b -F bios "$WORK/q.img" "$HELLO" "it's" 'say "hi"' 'back\slash' 'a,b'
+        expect_status 0
+        boot bios virtio-scsi "$WORK/q.img"
+        expect_line '^SUCCESS$'
+        expect_line "$want"
+        expect_status 1
+    done
+}

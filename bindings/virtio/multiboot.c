@@ -6,6 +6,7 @@
 #define MBI_MEM       0x1
 #define MBI_CMDLINE   0x4
 #define MBI_MMAP      0x40
+#define MBI_LOADER    0x200
 #define MMAP_RAM      1
 
 /* The Multiboot information structure, as far as we read it. */
@@ -17,6 +18,9 @@ struct mbi {
     uint32_t mods_count, mods_addr;
     uint32_t syms[4];
     uint32_t mmap_length, mmap_addr;
+    uint32_t drives_length, drives_addr;
+    uint32_t config_table;
+    uint32_t boot_loader_name;
 };
 
 struct mmap_entry {
@@ -33,8 +37,11 @@ static char cmdline[CMDLINE_MAX];
  * kernel's own file name as the first word of the command line, joined to
  * the arguments by one space: drop the name and that one space, and keep
  * the rest exactly as given (it may start with spaces of its own).
+ * GRUB's multiboot command also puts a backslash before every backslash
+ * and quote it passes on (UNESCAPE): those are taken out again, so that
+ * the unikernel sees what every other loader would give it.
  */
-static bool copy_cmdline(const char *src)
+static bool copy_cmdline(const char *src, bool unescape)
 {
     const char *p = src;
     while (*p == ' ')
@@ -44,12 +51,14 @@ static bool copy_cmdline(const char *src)
     if (*p == ' ')
         p++;
     size_t n = 0;
-    while (n < CMDLINE_MAX - 1 && p[n] != '\0') {
-        cmdline[n] = p[n];
-        n++;
+    while (n < CMDLINE_MAX - 1 && *p != '\0') {
+        if (unescape && p[0] == '\\' &&
+            (p[1] == '\\' || p[1] == '\'' || p[1] == '"'))
+            p++;
+        cmdline[n++] = *p++;
     }
     cmdline[n] = '\0';
-    if (p[n] != '\0') {
+    if (*p != '\0') {
         log_printf("Solo5: error: the command line is longer than %u bytes\n",
                    CMDLINE_MAX - 1);
         return false;
@@ -68,9 +77,12 @@ bool mb_parse(uint32_t magic, uint32_t mbi_pa, struct mb_info *out)
         return false;
     }
     const struct mbi *mbi = (const struct mbi *)(uintptr_t)mbi_pa;
+    bool grub = (mbi->flags & MBI_LOADER) && mbi->boot_loader_name != 0 &&
+                memcmp((const char *)(uintptr_t)mbi->boot_loader_name, "GRUB",
+                       4) == 0;
     /* Refused rather than cut: a shortened command line could mean anything. */
     if ((mbi->flags & MBI_CMDLINE) &&
-        !copy_cmdline((const char *)(uintptr_t)mbi->cmdline))
+        !copy_cmdline((const char *)(uintptr_t)mbi->cmdline, grub))
         return false;
 
     /*
