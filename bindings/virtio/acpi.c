@@ -3,8 +3,9 @@
 
 /*
  * Found through the RSDP in the BIOS area (SeaBIOS puts it there; so does
- * every BIOS-booting cloud). The tables are read once at boot, while the
- * boot page tables still map all of low 4 GiB; only port numbers and
+ * every BIOS-booting cloud), or else in the memory map's ACPI regions
+ * (UEFI firmware puts it there). The tables are read once at boot, while
+ * the boot page tables still map all of low 4 GiB; only port numbers and
  * values are kept.
  */
 
@@ -157,6 +158,9 @@ void acpi_init(void)
         rsdp = rsdp_in(0xf0000, 0x100000);
     if (rsdp == NULL)
         rsdp = rsdp_in(0xe0000, 0xf0000);
+    uint64_t base, end;
+    for (unsigned i = 0; rsdp == NULL && mb_acpi_region(i, &base, &end); i++)
+        rsdp = rsdp_in((base + 15) & ~(uint64_t)15, end);
     if (rsdp == NULL)
         return;
     const struct sdt_header *fadt = find_fadt(rsdp);

@@ -8,6 +8,8 @@
 #define MBI_MMAP      0x40
 #define MBI_LOADER    0x200
 #define MMAP_RAM      1
+#define MMAP_ACPI     3
+#define MMAP_NVS      4
 
 /* The Multiboot information structure, as far as we read it. */
 struct mbi {
@@ -31,6 +33,17 @@ struct mmap_entry {
 
 #define CMDLINE_MAX 8192
 static char cmdline[CMDLINE_MAX];
+
+/*
+ * Where firmware keeps ACPI tables, below 4 GiB (all the boot page tables
+ * map): UEFI keeps the RSDP there rather than in the BIOS area, and
+ * Multiboot v1 has no field for it.
+ */
+#define ACPI_REGIONS_MAX 8
+static struct {
+    uint64_t base, end;
+} acpi_regions[ACPI_REGIONS_MAX];
+static unsigned acpi_regions_n;
 
 /*
  * QEMU -kernel, SYSLINUX mboot.c32 and GRUB's multiboot all pass the
@@ -98,6 +111,15 @@ bool mb_parse(uint32_t magic, uint32_t mbi_pa, struct mb_info *out)
         while (p + sizeof(struct mmap_entry) <= end) {
             const struct mmap_entry *e = (const struct mmap_entry *)p;
             p += e->size + sizeof e->size;
+            if ((e->type == MMAP_ACPI || e->type == MMAP_NVS) &&
+                e->len != 0 && e->base < 0x100000000ULL &&
+                acpi_regions_n < ACPI_REGIONS_MAX) {
+                uint64_t t = e->base + e->len;
+                acpi_regions[acpi_regions_n].base = e->base;
+                acpi_regions[acpi_regions_n].end =
+                    t > 0x100000000ULL ? 0x100000000ULL : t;
+                acpi_regions_n++;
+            }
             if (e->type != MMAP_RAM || e->len == 0)
                 continue;
             uint64_t b = e->base, t = e->base + e->len;
@@ -127,5 +149,14 @@ bool mb_parse(uint32_t magic, uint32_t mbi_pa, struct mb_info *out)
                                        : 0));
         return false;
     }
+    return true;
+}
+
+bool mb_acpi_region(unsigned i, uint64_t *base, uint64_t *end)
+{
+    if (i >= acpi_regions_n)
+        return false;
+    *base = acpi_regions[i].base;
+    *end = acpi_regions[i].end;
     return true;
 }

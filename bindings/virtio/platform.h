@@ -73,6 +73,8 @@ struct mb_info {
     char *cmdline; /* arguments, the loader's kernel name removed */
 };
 bool mb_parse(uint32_t magic, uint32_t mbi, struct mb_info *out);
+/* The I-th ACPI region (map types 3, 4) below 4 GiB, false past the last. */
+bool mb_acpi_region(unsigned i, uint64_t *base, uint64_t *end);
 
 /* mem.c: boot-time allocation from the bottom of the heap. */
 void mem_init(uintptr_t start, uintptr_t end);
