@@ -90,9 +90,9 @@ bool mb_parse(uint32_t magic, uint32_t mbi_pa, struct mb_info *out)
         return false;
     }
     const struct mbi *mbi = (const struct mbi *)(uintptr_t)mbi_pa;
-    bool grub = (mbi->flags & MBI_LOADER) && mbi->boot_loader_name != 0 &&
-                memcmp((const char *)(uintptr_t)mbi->boot_loader_name, "GRUB",
-                       4) == 0;
+    bool grub =
+        (mbi->flags & MBI_LOADER) && mbi->boot_loader_name != 0 &&
+        memcmp((const char *)(uintptr_t)mbi->boot_loader_name, "GRUB", 4) == 0;
     /* Refused rather than cut: a shortened command line could mean anything. */
     if ((mbi->flags & MBI_CMDLINE) &&
         !copy_cmdline((const char *)(uintptr_t)mbi->cmdline, grub))
@@ -111,9 +111,8 @@ bool mb_parse(uint32_t magic, uint32_t mbi_pa, struct mb_info *out)
         while (p + sizeof(struct mmap_entry) <= end) {
             const struct mmap_entry *e = (const struct mmap_entry *)p;
             p += e->size + sizeof e->size;
-            if ((e->type == MMAP_ACPI || e->type == MMAP_NVS) &&
-                e->len != 0 && e->base < 0x100000000ULL &&
-                acpi_regions_n < ACPI_REGIONS_MAX) {
+            if ((e->type == MMAP_ACPI || e->type == MMAP_NVS) && e->len != 0 &&
+                e->base < 0x100000000ULL && acpi_regions_n < ACPI_REGIONS_MAX) {
                 uint64_t t = e->base + e->len;
                 acpi_regions[acpi_regions_n].base = e->base;
                 acpi_regions[acpi_regions_n].end =
