@@ -75,6 +75,7 @@ fi
 
 # Other parts of the tree add their own sections.
 for extra in tests/bench/*-bench.sh; do
+    [ "$extra" = "$0" ] || [ "$(basename "$extra")" = run-bench.sh ] && continue
     [ -x "$extra" ] || continue
     echo
     "$extra"
