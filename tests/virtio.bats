@@ -260,24 +260,6 @@ run_ut() {
 
 # ------------------------------------------------------------------ block
 
-# block_at FILE OFFSET LEN: LEN bytes of FILE from OFFSET, NULs removed.
-block_at() {
-    tail -c +"$(($2 + 1))" "$1" | head -c "$3" | tr -d '\0'
-}
-
-# check_block_markers FILE SECTOR: the block test's markers are in FILE.
-check_block_markers() {
-    local file=$1 bs=$2 size mid
-    size=$(stat -c %s "$file")
-    mid=$(( (size / bs / 2) * bs ))
-    [ "$(block_at "$file" 0 "$bs")" = "solo5 block test: first block" ] &&
-    [ "$(block_at "$file" "$mid" "$bs")" = "solo5 block test: middle block" ] &&
-    [ "$(block_at "$file" $((size - bs)) "$bs")" = "solo5 block test: last block" ] || {
-        echo "markers missing from $file" >&2
-        return 1
-    }
-}
-
 @test "block: virtio-blk, data in the backing file, read back on a second run" {
     for HV in "${HVS[@]}"; do
         rm -f "$WORK/disk"
