@@ -32,6 +32,10 @@ run_unit() {
     run_unit test_hvt_gpa
 }
 
+@test "unit: hypercalls: block I/O and its argument checks (test_hvt_block)" {
+    run_unit test_hvt_block
+}
+
 @test "unit: every test program in tests/unit is run by this suite" {
     for src in "$TOP"/tests/unit/test_*.c; do
         name=$(basename "$src" .c)
