@@ -36,6 +36,10 @@ run_unit() {
     run_unit test_hvt_block
 }
 
+@test "unit: hypercalls: network rings, hostile indices and lengths (test_hvt_net)" {
+    run_unit test_hvt_net
+}
+
 @test "unit: every test program in tests/unit is run by this suite" {
     for src in "$TOP"/tests/unit/test_*.c; do
         name=$(basename "$src" .c)
