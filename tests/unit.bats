@@ -40,6 +40,10 @@ run_unit() {
     run_unit test_hvt_net
 }
 
+@test "unit: hypercalls: console, clock, poll, halt (test_hvt_core)" {
+    run_unit test_hvt_core
+}
+
 @test "unit: every test program in tests/unit is run by this suite" {
     for src in "$TOP"/tests/unit/test_*.c; do
         name=$(basename "$src" .c)

@@ -7,7 +7,7 @@
 # hypercall fuzzer.
 
 UNIT_TESTS := test_mft_json test_mft_check test_elfnote test_elf_load \
-	test_hvt_gpa test_hvt_block test_hvt_net
+	test_hvt_gpa test_hvt_block test_hvt_net test_hvt_core
 UNIT_OUT := $(B)/tests/unit
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 ALL += $(UNIT_BINS)
@@ -26,6 +26,7 @@ HVT_FAKE_OBJS := $(OBJ)/host/tests/unit/fake_hvt.o \
 UNIT_OBJS_test_hvt_gpa := $(HVT_FAKE_OBJS)
 UNIT_OBJS_test_hvt_block := $(HVT_FAKE_OBJS)
 UNIT_OBJS_test_hvt_net := $(HVT_FAKE_OBJS)
+UNIT_OBJS_test_hvt_core := $(HVT_FAKE_OBJS)
 
 # The tests include the headers of what they test.
 $(OBJ)/host/tests/unit/%.o: HOST_CFLAGS += -Iimagegen -Itenders/common -Itenders/hvt
