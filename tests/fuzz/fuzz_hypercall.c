@@ -59,8 +59,11 @@ static int peer;               /* the host's side of the "tap" */
 static int disk_fd, disk4k_fd; /* memory files behind the block devices */
 static bool disks_written;
 
-/* ---- the network module's pump and NETIO, on the one fuzzed device -- */
-
+/*
+ * Stand-ins for net_io_pump() and hc_netio(), which walk the module's own
+ * table of taps (filled only by attaching a real tap): the same calls, on
+ * the one fuzzed device.
+ */
 static uint64_t pump(struct hvt *h)
 {
     hvt_net_tx_flush(h, &dev);
@@ -106,11 +109,13 @@ static void setup(void)
     const struct hvt_module *block = fake_module("block");
     disk_fd = memory_file(DISK, path, sizeof path);
     snprintf(opt, sizeof opt, "--block:disk=%s", path);
-    block->option(opt);
+    if (!block->option(opt))
+        abort();
     disk4k_fd = memory_file(DISK4K, path, sizeof path);
     snprintf(opt, sizeof opt, "--block:disk4k=%s", path);
-    block->option(opt);
-    block->option("--block-sector-size:disk4k=4096");
+    if (!block->option(opt) ||
+        !block->option("--block-sector-size:disk4k=4096"))
+        abort();
     block->setup(&hvt);
     block->guest_init(&hvt);
 
