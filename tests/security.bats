@@ -100,7 +100,7 @@ ends_by_tender() {
         [ "$status" -eq $((128 + 31)) ] ||
             { echo "$a: status $status, output: $output" >&2; return 1; }
         expect_line '^sandboxed$'
-        ! grep -q ESCAPED <<<"$output"
+        expect_no_line ESCAPED
     done
 }
 
