@@ -17,7 +17,7 @@
 #define MEM_DEFAULT_MIB 512ull
 #define MEM_MIN_MIB     2ull
 /* The heap ends below 1 TiB: far under where Linux puts the tender. */
-#define MEM_MAX_MIB ((1ull << 40) - SPT_IMAGE_LIMIT) >> 20
+#define MEM_MAX_MIB (((1ull << 40) - SPT_IMAGE_LIMIT) >> 20)
 #define PAGE        4096ull
 
 #ifndef HWCAP2_FSGSBASE
@@ -267,9 +267,27 @@ static void load_guest(struct spt *spt, int fd)
     spt->bi = bi;
 }
 
+/*
+ * Descriptors 0 to 2 must be open before any device is: a tap or block
+ * file that became fd 1 would receive the console (the sandbox allows
+ * write on fd 1), and one that became fd 2 the tender's error messages.
+ */
+static void std_fds_open(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0)
+            continue;
+        int n = open("/dev/null", O_RDWR);
+        if (n != fd)
+            exit(1); /* cannot even say why: stderr is what is missing */
+    }
+}
+
 int main(int argc, char **argv)
 {
     static struct spt spt;
+
+    std_fds_open();
 
     /* Phase 1: parse the command line. */
     int uk = parse_args(&spt, argc, argv);

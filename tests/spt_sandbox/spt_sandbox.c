@@ -21,6 +21,8 @@
  *   x32            write() through the x32 system-call numbering
  *   int80          write() through the 32-bit INT 0x80 entry
  *   badptr         the API with pointers to unmapped memory: EINVAL
+ *   sleep          prints "spt_sandbox: sleeping" and sleeps 30 s (for
+ *                  tests that look at the running process)
  */
 
 #include "solo5.h"
@@ -134,6 +136,11 @@ int solo5_app_main(const struct solo5_start_info *si)
         return allowed();
     if (str_eq(a, "badptr"))
         return badptr();
+    if (str_eq(a, "sleep")) {
+        puts_("spt_sandbox: sleeping\n");
+        solo5_yield(solo5_clock_monotonic() + 30000000000ULL, NULL);
+        return SOLO5_EXIT_SUCCESS;
+    }
     if (str_eq(a, "getpid")) {
         sys(39, 0, 0, 0, 0);
     } else if (str_eq(a, "openat")) {
