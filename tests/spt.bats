@@ -568,3 +568,36 @@ sigsys() {
         expect_cmdline 'x y'
     done
 }
+
+# ---------------------------------------------------------------- install
+
+@test "install: the installed toolchain, -ld and pkg-config build spt unikernels that run" {
+    skip_unless_cmd pkg-config
+    local prefix=$WORK/prefix
+    run make -C "$TOP" install PREFIX="$prefix"
+    expect_status 0
+    mkdir -p "$WORK/src"
+    cp "$TOP/tests/hello/hello.c" "$TOP/tests/hello/manifest.json" "$WORK/src/"
+    cd "$WORK/src"
+    PATH=$prefix/bin:$PATH
+    x86_64-solo5-none-static-cc -c hello.c -o hello.o
+    solo5-elftool gen-manifest manifest.json manifest.c
+    x86_64-solo5-none-static-cc -c manifest.c -o manifest.o
+    run x86_64-solo5-none-static-cc -z solo5-abi=spt hello.o manifest.o -o hello.spt
+    expect_status 0
+    run x86_64-solo5-none-static-ld -z solo5-abi=spt hello.o manifest.o -o hello-ld.spt
+    expect_status 0
+    export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+    run pkg-config --variable=libdir solo5-bindings-spt
+    [ "$output" = "$prefix/lib/solo5" ] || { echo "libdir: $output" >&2; false; }
+    # shellcheck disable=SC2046
+    cc hello.o manifest.o $(pkg-config --libs solo5-bindings-spt) -o hello-pc.spt
+    local u
+    for u in hello.spt hello-ld.spt hello-pc.spt; do
+        run solo5-spt "$u" from the prefix
+        expect_status 0
+        expect_line "^Command line is: 'from the prefix'$"
+    done
+    run solo5-elftool query-abi hello.spt
+    expect_line '"target": "spt"'
+}
