@@ -457,6 +457,25 @@ heap_mib() {
     check_block_markers "$WORK/disk" 512
 }
 
+@test "sandbox: solo5-spt refuses to run without address randomisation" {
+    skip_unless_cmd setarch util-linux
+    run --separate-stderr setarch -R timeout 30 "$SPT" -- "$(ut hello)"
+    expect_status 1
+    [ -z "$output" ] || { echo "the unikernel ran: $output" >&2; false; }
+    [[ $stderr == "solo5-spt: error: "*ADDR_NO_RANDOMIZE* ]] ||
+        { echo "unexpected error: $stderr" >&2; false; }
+}
+
+@test "sandbox: solo5-spt refuses READ_IMPLIES_EXEC" {
+    # Set after exec (exec clears it for binaries with a non-executable
+    # stack), as security.bats does for hvt.
+    run --separate-stderr env LD_PRELOAD="$TB/tools/rie_preload.so" "$SPT" -- "$(ut hello)"
+    expect_status 1
+    [ -z "$output" ] || { echo "the unikernel ran: $output" >&2; false; }
+    [[ $stderr == "solo5-spt: error: "*READ_IMPLIES_EXEC* ]] ||
+        { echo "unexpected error: $stderr" >&2; false; }
+}
+
 # sigsys CASE: the spt_sandbox case CASE dies by SIGSYS (status 159)
 # before it could print ESCAPED.
 sigsys() {

@@ -30,12 +30,17 @@ spt_enter_guest:
     xorl %esi, %esi
     syscall
 2:
-    /* XRSTOR of an all-initial area: every enabled component to init. */
+    /*
+     * XRSTOR of an all-initial area: every enabled component to init,
+     * except PKRU (bit 9: the kernel's default key permissions stay) and
+     * AMX (bits 17, 18: never used here, and restoring them would trap
+     * without the permission Linux hands out per process).
+     */
     movl $1, %eax
     cpuid
     btl $27, %ecx               /* OSXSAVE */
     jnc 3f
-    movl $-1, %eax
+    movl $~((1 << 9) | (1 << 17) | (1 << 18)), %eax
     movl $-1, %edx
     leaq spt_xsave_init(%rip), %rcx
     xrstor (%rcx)

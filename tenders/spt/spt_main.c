@@ -268,6 +268,27 @@ static void load_guest(struct spt *spt, int fd)
 }
 
 /*
+ * The guest shares the tender's address space; what keeps it from the
+ * tender's pages is that their addresses are random (docs/security.md).
+ * So refuse to run where they would not be.
+ */
+static void check_aslr(int pers)
+{
+    if (pers & ADDR_NO_RANDOMIZE)
+        spt_die("refusing to run under the ADDR_NO_RANDOMIZE personality "
+                "(setarch -R, a debugger?): the guest could find the "
+                "tender's memory");
+    FILE *f = fopen("/proc/sys/kernel/randomize_va_space", "re");
+    if (f == NULL)
+        return; /* no /proc: nothing to learn */
+    int c = fgetc(f);
+    fclose(f);
+    if (c == '0')
+        spt_die("refusing to run with kernel.randomize_va_space=0: the "
+                "guest could find the tender's memory");
+}
+
+/*
  * Descriptors 0 to 2 must be open before any device is: a tap or block
  * file that became fd 1 would receive the console (the sandbox allows
  * write on fd 1), and one that became fd 2 the tender's error messages.
@@ -294,9 +315,11 @@ int main(int argc, char **argv)
     spt.unikernel = argv[uk];
 
     /* Phase 2: check the unikernel (ELF, ABI note, manifest). */
-    if (personality(0xffffffff) & READ_IMPLIES_EXEC)
+    int pers = personality(0xffffffff);
+    if (pers & READ_IMPLIES_EXEC)
         spt_die("refusing to run under the READ_IMPLIES_EXEC personality "
                 "(guest data would be executable)");
+    check_aslr(pers);
     int fd = check_unikernel(&spt);
 
     /* Phase 3: take host resources: taps, block files (the modules). */
