@@ -36,6 +36,22 @@ else
 fi
 [ -n "$spt" ] && [ -n "$base_true" ] && echo "   spt hello / fork+exec = $(ratio "$spt" "$base_true")x"
 
+# CPU time is steadier than wall time on a shared machine.
+# cpu_ms LABEL CMD...: mean task-clock over RUNS runs (perf stat).
+cpu_ms() {
+    local label=$1 ms
+    shift
+    ms=$(perf stat -x, -e task-clock -r "$RUNS" "$@" 2>&1 >/dev/null |
+        awk -F, '$3 == "task-clock" || $3 ~ /^task-clock/ {print $1}')
+    row "$label" "${ms:-failed} ms" "" "(CPU, task-clock, mean of $RUNS)"
+}
+if command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then
+    cpu_ms "fork+exec /bin/true (baseline)" /bin/true
+    cpu_ms "solo5-spt hello" "$SPT" "$TB/hello/hello.spt" --solo5:quiet
+else
+    row "CPU time" "SKIPPED" "" "(perf not usable)"
+fi
+
 echo
 echo "== spt tender memory =="
 "$BB/maxrss" "$SPT" "$TB/hello/hello.spt" --solo5:quiet >/dev/null 2>"$WORK/rss"
