@@ -25,6 +25,11 @@ count "solo5-hvt-debug's additions (gdb, dumpcore)" \
     tenders/hvt/hvt_module_dumpcore.c tenders/hvt/hvt_dumpcore_*.c
 count "hvt bindings (common + bindings/hvt)" \
     bindings/*.[chS] bindings/hvt/*.[chS]
+count "solo5-spt (tender, both modules, ABI headers)" \
+    tenders/common/*.[ch] tenders/spt/*.[chS] imagegen/mft_check.[ch] \
+    include/spt_abi.h include/elf_abi.h include/mft_abi.h
+count "spt bindings (common + bindings/spt)" \
+    bindings/*.[chS] bindings/spt/*.[chS]
 if ls bindings/virtio/*.[chS] >/dev/null 2>&1; then
     count "virtio bindings (common + bindings/virtio + virtio/)" \
         bindings/*.[chS] bindings/virtio/*.[chS] $(ls virtio/*.[chS] 2>/dev/null)
