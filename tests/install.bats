@@ -8,7 +8,8 @@ setup() {
     WORK=$(mktemp -d)
     PREFIX=$WORK/prefix
     mkdir -p "$WORK/src"
-    cp "$TOP/tests/hello/hello.c" "$TOP/tests/hello/manifest.json" "$WORK/src/"
+    cp "$TOP/tests/hello/hello.c" "$TOP/tests/selftest.h" \
+        "$TOP/tests/hello/manifest.json" "$WORK/src/"
 }
 
 teardown() {

@@ -599,7 +599,8 @@ sigsys() {
     run make -C "$TOP" install PREFIX="$prefix"
     expect_status 0
     mkdir -p "$WORK/src"
-    cp "$TOP/tests/hello/hello.c" "$TOP/tests/hello/manifest.json" "$WORK/src/"
+    cp "$TOP/tests/hello/hello.c" "$TOP/tests/selftest.h" \
+        "$TOP/tests/hello/manifest.json" "$WORK/src/"
     cd "$WORK/src"
     PATH=$prefix/bin:$PATH
     x86_64-solo5-none-static-cc -c hello.c -o hello.o
