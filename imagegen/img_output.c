@@ -71,12 +71,17 @@ int img_output_open(struct img_output *o, const char *path, char *err,
     o->dir = dir_of(path);
     if (!o->dir)
         return img_err(err, errlen, "out of memory");
-    if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        int e = S_ISDIR(st.st_mode) ? errno : ENOTDIR;
+    int stat_rc = stat(o->dir, &st);
+    if (stat_rc != 0 || !S_ISDIR(st.st_mode)) {
+        /* A failed stat says why (ENOENT, EACCES); a success, a non-dir. */
+        int e = stat_rc != 0 ? errno : ENOTDIR;
+        if (e == ENOTDIR)
+            img_err(err, errlen, "%s: parent is not a directory", path);
+        else
+            img_err(err, errlen, "%s: parent directory %s: %s", path, o->dir,
+                    strerror(e));
         img_output_abort(o);
-        return img_err(err, errlen, "%s: %s", path,
-                       e == ENOTDIR ? "parent is not a directory"
-                                    : strerror(e));
+        return -1;
     }
     o->fd = open_unnamed(o->dir, &o->tmp, path, err, errlen);
     if (o->fd < 0) {

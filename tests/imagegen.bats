@@ -282,6 +282,13 @@ golden() {
     [ "$(ls -A "$WORK/out")" = dir ]
 }
 
+@test "output: a missing parent directory is named as missing" {
+    mkdir "$WORK/out"
+    mk "$WORK/out/nonexistent/disk.img" "$KERNEL"
+    expect_error "disk.img: parent directory .*/out/nonexistent: No such file or directory$"
+    refute_line 'not a directory'
+}
+
 @test "output: a full disk mid-write leaves nothing behind" {
     skip_unless_mount_ns
     mkdir "$WORK/out"
