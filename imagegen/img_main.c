@@ -249,8 +249,14 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
                        o->image);
     }
     img_verbose("checking %s", o->kernel);
-    if (img_check_kernel(o->kernel, err, errlen) ||
-        img_read_file(o->kernel, KERNEL_MAX, &kernel, &ksize, err, errlen)) {
+    /* One read: the bytes checked are the bytes written, even if the file
+     * is replaced meanwhile. */
+    if (img_read_file(o->kernel, KERNEL_MAX, &kernel, &ksize, err, errlen)) {
+        free(cmdline);
+        return -1;
+    }
+    if (img_check_kernel(o->kernel, kernel, ksize, err, errlen)) {
+        free(kernel);
         free(cmdline);
         return -1;
     }

@@ -310,6 +310,27 @@ golden() {
     expect_error 'syslinux failed'
 }
 
+# skip_unless_strace: skips the test, saying why, where strace cannot trace.
+skip_unless_strace() {
+    skip_unless_cmd strace
+    local err
+    err=$(strace -o /dev/null true 2>&1) ||
+        skip "strace cannot trace here: $(echo "$err" | tail -n 1)"
+}
+
+@test "output: the unikernel is opened once; the image holds the bytes checked" {
+    skip_unless_strace
+    cp "$KERNEL" "$WORK/k.virtio"
+    run strace -f -e trace=open,openat,openat2 -o "$WORK/trace" \
+        "$MKIMAGE" -b syslinux "$WORK/a.img" "$WORK/k.virtio"
+    expect_status 0
+    run grep -c 'k\.virtio"' "$WORK/trace"
+    [ "$output" -eq 1 ] || { echo "opened $output times:" >&2; grep 'k\.virtio"' "$WORK/trace" >&2; return 1; }
+    printf 'drive z: file="%s" offset=1048576\n' "$WORK/a.img" >"$WORK/rc"
+    MTOOLSRC=$WORK/rc mcopy -n z:kernel "$WORK/kernel.out"
+    cmp "$WORK/k.virtio" "$WORK/kernel.out"
+}
+
 @test "cache: cached GRUB cores give the same bytes; bad entries are rebuilt" {
     mk -v "$WORK/a.img" "$KERNEL" x
     expect_status 0
