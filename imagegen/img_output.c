@@ -107,6 +107,19 @@ int img_output_scratch(const char *path, char *err, size_t errlen)
     return fd;
 }
 
+static int sync_dir(const char *dir, const char *path, char *err, size_t errlen)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return img_err(err, errlen, "%s: %s: %s", path, dir, strerror(errno));
+    int rc = 0;
+    if (fsync(dfd) != 0)
+        rc = img_err(err, errlen, "%s: fsync %s: %s", path, dir,
+                     strerror(errno));
+    close(dfd);
+    return rc;
+}
+
 int img_output_commit(struct img_output *o, char *err, size_t errlen)
 {
     sigset_t all, old;
@@ -114,7 +127,12 @@ int img_output_commit(struct img_output *o, char *err, size_t errlen)
     /* No signal may land between giving the file a name and renaming it. */
     sigprocmask(SIG_BLOCK, &all, &old);
     int rc = 0;
-    if (!o->tmp) {
+    /* The data reaches the disk before the name does: otherwise a power
+     * cut after the rename can leave an empty or partial image under the
+     * final name. */
+    if (fsync(o->fd) != 0)
+        rc = img_err(err, errlen, "%s: fsync: %s", o->path, strerror(errno));
+    if (rc == 0 && !o->tmp) {
         char proc[64];
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->fd);
         for (int i = 0; i < 100 && !o->tmp; i++) {
@@ -143,6 +161,10 @@ int img_output_commit(struct img_output *o, char *err, size_t errlen)
     if (rc == 0) {
         free(o->tmp);
         o->tmp = NULL;
+        /* The rename itself is durable only once the directory is synced.
+         * A failure here is reported, though the complete image is already
+         * in place under its name. */
+        rc = sync_dir(o->dir, o->path, err, errlen);
     }
     img_output_abort(o);
     sigprocmask(SIG_SETMASK, &old, NULL);

@@ -331,6 +331,48 @@ skip_unless_strace() {
     cmp "$WORK/k.virtio" "$WORK/kernel.out"
 }
 
+@test "output: the image is fsync'd before its rename, the directory after" {
+    skip_unless_strace
+    mkdir "$WORK/out"
+    run strace -f -e trace=openat,fsync,fdatasync,rename,renameat,renameat2 \
+        -o "$WORK/trace" "$MKIMAGE" "$WORK/out/a.img" "$KERNEL"
+    expect_status 0
+    # The output's descriptor (O_TMPFILE in out/, or the hidden fallback
+    # name) is synced before the rename to a.img; out/ itself is opened
+    # and synced after it.
+    run python3 - "$WORK/trace" "$WORK/out" <<'EOF2'
+import re, sys
+out_fd = dir_fd = None
+state = 'open'
+lines = open(sys.argv[1]).read().splitlines()
+# Only the generator's own calls (not those of the loader tools it runs).
+main = lines[0].split()[0]
+for line in lines:
+    if line.split()[0] != main:
+        continue
+    m = re.search(r'openat\(AT_FDCWD, "([^"]*)", ([^,)]*).*\) += (\d+)', line)
+    if m and m.group(1) == sys.argv[2] and 'O_TMPFILE' in m.group(2):
+        out_fd = m.group(3)
+    elif m and m.group(1).startswith(sys.argv[2] + '/.'):
+        out_fd = m.group(3)
+    elif m and m.group(1) == sys.argv[2] and 'O_DIRECTORY' in m.group(2) \
+            and state == 'renamed':
+        dir_fd = m.group(3)
+    m = re.search(r'\bf(?:data)?sync\((\d+)\) += 0', line)
+    if m and state == 'open' and m.group(1) == out_fd:
+        state = 'synced'
+    elif m and state == 'renamed' and m.group(1) == dir_fd:
+        state = 'dirsynced'
+    if re.search(r'rename(at2?)?\(.*a\.img"', line):
+        if state != 'synced':
+            sys.exit('renamed before the file was synced')
+        state = 'renamed'
+if state != 'dirsynced':
+    sys.exit('stopped at: ' + state)
+EOF2
+    expect_status 0
+}
+
 @test "cache: cached GRUB cores give the same bytes; bad entries are rebuilt" {
     mk -v "$WORK/a.img" "$KERNEL" x
     expect_status 0
