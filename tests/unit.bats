@@ -27,6 +27,10 @@ run_unit() {
     run_unit test_elf_load
 }
 
+@test "unit: the image generator's helper runner on failed pipe2, fork, waitpid (test_img_run)" {
+    run_unit test_img_run
+}
+
 @test "unit: every test program in tests/unit is run by this suite" {
     for src in "$TOP"/tests/unit/test_*.c; do
         name=$(basename "$src" .c)
