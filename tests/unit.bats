@@ -31,6 +31,10 @@ run_unit() {
     run_unit test_img_run
 }
 
+@test "unit: virtio-net frees the descriptors the device returns, in any order (test_virtio_net)" {
+    run_unit test_virtio_net
+}
+
 @test "unit: every test program in tests/unit is run by this suite" {
     for src in "$TOP"/tests/unit/test_*.c; do
         name=$(basename "$src" .c)

@@ -6,7 +6,7 @@
 # runs every one of them.
 
 UNIT_TESTS := test_mft_json test_mft_check test_elfnote test_elf_load \
-        test_img_run
+        test_img_run test_virtio_net
 UNIT_OUT := $(B)/tests/unit
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 ALL += $(UNIT_BINS)
@@ -20,8 +20,13 @@ UNIT_OBJS_test_img_run := $(OBJ)/host/imagegen/img_run.o \
 # Failure injection: the test's own pipe2, fork and waitpid stand in.
 UNIT_LDFLAGS_test_img_run := -Wl,--wrap=pipe2,--wrap=fork,--wrap=waitpid
 
+# The virtio drivers, built for the host against a fake device and platform.
+UNIT_OBJS_test_virtio_net := $(OBJ)/host/virtio/virtq.o \
+        $(OBJ)/host/virtio/virtio_net.o
+$(OBJ)/host/virtio/%.o: HOST_CFLAGS += -Ivirtio
+
 # The tests include the headers of what they test.
-$(OBJ)/host/tests/unit/%.o: HOST_CFLAGS += -Iimagegen -Itenders/common
+$(OBJ)/host/tests/unit/%.o: HOST_CFLAGS += -Iimagegen -Itenders/common -Ivirtio
 
 define unit_test
 $(UNIT_OUT)/$(1): $(OBJ)/host/tests/unit/$(1).o $(UNIT_OBJS_$(1))
