@@ -35,6 +35,14 @@ run_unit() {
     run_unit test_virtio_net
 }
 
+@test "unit: virtio-blk gives up on a device that never completes (test_virtio_blk)" {
+    run_unit test_virtio_blk
+}
+
+@test "unit: virtio-scsi gives up on a controller that never completes (test_virtio_scsi)" {
+    run_unit test_virtio_scsi
+}
+
 @test "unit: every test program in tests/unit is run by this suite" {
     for src in "$TOP"/tests/unit/test_*.c; do
         name=$(basename "$src" .c)

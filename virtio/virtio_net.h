@@ -40,7 +40,11 @@ struct vnet {
  */
 bool vnet_init(struct vnet *n, struct vdev *d);
 
-/* Queues one frame of LEN bytes; never blocks. EINVAL if LEN is too big. */
+/*
+ * Queues one frame of LEN bytes. EINVAL if LEN is too big. When every
+ * transmit buffer is still the device's, waits for one up to a bound
+ * (TX_WAIT_NS, one second), then drops the frame as a busy wire would.
+ */
 enum vio_result vnet_write(struct vnet *n, const uint8_t *buf, size_t len);
 
 /*

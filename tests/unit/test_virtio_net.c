@@ -11,77 +11,8 @@
 
 #include <cmocka.h>
 
+#include "fake_virtio.h"
 #include "virtio_net.h"
-#include "virtio_platform.h"
-
-/* Queue size the fake device offers: four slots make reuse show at once. */
-#define FAKE_QUEUE 4
-
-/* ---- the platform and transport, as far as virtio_net.c uses them ---- */
-
-static char logged[512];
-static uint64_t fake_now;
-
-void *vplat_alloc(size_t size, size_t align)
-{
-    void *p = NULL;
-    if (posix_memalign(&p, align < sizeof(void *) ? sizeof(void *) : align,
-                       size) != 0)
-        return NULL;
-    memset(p, 0, size);
-    return p;
-}
-
-/* Time runs fast: a full transmit ring gives up after a few calls. */
-uint64_t vplat_clock_ns(void)
-{
-    fake_now += 100000000ULL;
-    return fake_now;
-}
-
-void vplat_log(const char *fmt, ...)
-{
-    va_list ap;
-    size_t used = strlen(logged);
-    va_start(ap, fmt);
-    vsnprintf(logged + used, sizeof logged - used, fmt, ap);
-    va_end(ap);
-}
-
-bool vdev_begin_init(struct vdev *d, uint64_t wanted)
-{
-    (void)wanted;
-    d->features = VIRTIO_F_VERSION_1; /* modern: one descriptor per slot */
-    return true;
-}
-
-bool vdev_queue_init(struct vdev *d, struct virtq *q, uint16_t index,
-                     uint16_t max)
-{
-    (void)d;
-    (void)max;
-    return virtq_alloc(q, index, FAKE_QUEUE);
-}
-
-void vdev_finish_init(struct vdev *d)
-{
-    (void)d;
-}
-
-void vdev_kick(struct vdev *d, struct virtq *q)
-{
-    (void)d;
-    (void)q;
-}
-
-static void fake_notify(struct vdev *d, struct virtq *q)
-{
-    (void)d;
-    (void)q;
-}
-
-static const struct vdev_ops fake_ops = { .name = "fake",
-                                          .notify = fake_notify };
 
 /* ---- the fake device's side of the rings ---- */
 
@@ -99,15 +30,6 @@ static uint16_t device_take_tx(void)
     return head;
 }
 
-/* The device completes descriptor ID of Q (any order) with LEN bytes. */
-static void device_complete(struct virtq *q, uint32_t id, uint32_t len)
-{
-    uint16_t u = q->used->idx;
-    q->used->ring[u % q->num].id = id;
-    q->used->ring[u % q->num].len = len;
-    q->used->idx = (uint16_t)(u + 1);
-}
-
 /* The frame the device would send from descriptor HEAD. */
 static const uint8_t *tx_frame(uint16_t head)
 {
@@ -117,10 +39,8 @@ static const uint8_t *tx_frame(uint16_t head)
 static int setup(void **state)
 {
     (void)state;
-    memset(&dev, 0, sizeof dev);
+    fake_reset(&dev);
     memset(&net, 0, sizeof net);
-    dev.ops = &fake_ops;
-    logged[0] = '\0';
     tx_seen = 0;
     assert_true(vnet_init(&net, &dev));
     assert_int_equal(net.tx_slots, FAKE_QUEUE);
@@ -144,7 +64,7 @@ static void test_tx_out_of_order(void **state)
         head[i] = device_take_tx();
     }
     /* The device finishes the third frame first: only its slot is free. */
-    device_complete(&net.tx, head[2], 0);
+    fake_complete(&net.tx, head[2], 0);
     send_frame('E');
     head[4] = device_take_tx();
     assert_int_equal(head[4], head[2]);
@@ -153,14 +73,14 @@ static void test_tx_out_of_order(void **state)
             assert_int_equal(tx_frame(head[i])[0], 'A' + i);
     assert_int_equal(tx_frame(head[4])[0], 'E');
     /* Then the first: the next frame goes there, the others stay put. */
-    device_complete(&net.tx, head[0], 0);
+    fake_complete(&net.tx, head[0], 0);
     send_frame('F');
     head[5] = device_take_tx();
     assert_int_equal(head[5], head[0]);
     assert_int_equal(tx_frame(head[1])[0], 'B');
     assert_int_equal(tx_frame(head[3])[0], 'D');
     assert_int_equal(tx_frame(head[4])[0], 'E');
-    assert_string_equal(logged, "");
+    assert_string_equal(fake_log, "");
 }
 
 /* An id the device does not own frees nothing: the ring stays full. */
@@ -172,10 +92,10 @@ static void test_tx_bad_ids_free_nothing(void **state)
         send_frame((uint8_t)('A' + i));
         head[i] = device_take_tx();
     }
-    device_complete(&net.tx, 0x10000 + head[1], 0); /* wraps to 16 bits */
-    device_complete(&net.tx, 77, 0);                /* outside the ring */
-    device_complete(&net.tx, head[1], 0);           /* completed ... */
-    device_complete(&net.tx, head[1], 0);           /* ... twice */
+    fake_complete(&net.tx, 0x10000 + head[1], 0); /* wraps to 16 bits */
+    fake_complete(&net.tx, 77, 0);                /* outside the ring */
+    fake_complete(&net.tx, head[1], 0);           /* completed ... */
+    fake_complete(&net.tx, head[1], 0);           /* ... twice */
     uint16_t before = net.tx.avail->idx;
     send_frame('E'); /* takes the one slot really freed */
     assert_int_equal(device_take_tx(), head[1]);
@@ -184,7 +104,7 @@ static void test_tx_bad_ids_free_nothing(void **state)
     for (int i = 0; i < FAKE_QUEUE; i++)
         if (i != 1)
             assert_int_equal(tx_frame(head[i])[0], 'A' + i);
-    assert_non_null(strstr(logged, "virtio-net: the device returned"));
+    assert_non_null(strstr(fake_log, "virtio-net: the device returned"));
 }
 
 /* Receive: the frame comes from the buffer the device names. */
@@ -196,7 +116,7 @@ static void test_rx_out_of_order(void **state)
     uint16_t posted = net.rx.avail->idx;
     uint8_t *b3 = (uint8_t *)(uintptr_t)net.rx.desc[3].addr;
     memset(b3 + net.hdr_len, 'R', 64);
-    device_complete(&net.rx, 3, net.hdr_len + 64);
+    fake_complete(&net.rx, 3, net.hdr_len + 64);
     assert_int_equal(vnet_read(&net, frame, sizeof frame, &len), VIO_OK);
     assert_int_equal(len, 64);
     assert_int_equal(frame[0], 'R');
@@ -213,12 +133,12 @@ static void test_rx_bad_id(void **state)
     uint8_t frame[VNET_ETH_HLEN + VNET_MTU_MAX];
     size_t len = 0;
     uint16_t posted = net.rx.avail->idx;
-    device_complete(&net.rx, 9, net.hdr_len + 64);
+    fake_complete(&net.rx, 9, net.hdr_len + 64);
     assert_int_equal(vnet_read(&net, frame, sizeof frame, &len), VIO_EIO);
-    device_complete(&net.rx, 0x10000, net.hdr_len + 64);
+    fake_complete(&net.rx, 0x10000, net.hdr_len + 64);
     assert_int_equal(vnet_read(&net, frame, sizeof frame, &len), VIO_EIO);
     assert_int_equal(net.rx.avail->idx, posted);
-    assert_non_null(strstr(logged, "virtio-net: the device returned"));
+    assert_non_null(strstr(fake_log, "virtio-net: the device returned"));
 }
 
 int main(void)

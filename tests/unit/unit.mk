@@ -6,7 +6,7 @@
 # runs every one of them.
 
 UNIT_TESTS := test_mft_json test_mft_check test_elfnote test_elf_load \
-        test_img_run test_virtio_net
+        test_img_run test_virtio_net test_virtio_blk test_virtio_scsi
 UNIT_OUT := $(B)/tests/unit
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 ALL += $(UNIT_BINS)
@@ -22,7 +22,11 @@ UNIT_LDFLAGS_test_img_run := -Wl,--wrap=pipe2,--wrap=fork,--wrap=waitpid
 
 # The virtio drivers, built for the host against a fake device and platform.
 UNIT_OBJS_test_virtio_net := $(OBJ)/host/virtio/virtq.o \
-        $(OBJ)/host/virtio/virtio_net.o
+        $(OBJ)/host/virtio/virtio_net.o $(OBJ)/host/tests/unit/fake_virtio.o
+UNIT_OBJS_test_virtio_blk := $(OBJ)/host/virtio/virtq.o \
+        $(OBJ)/host/virtio/virtio_blk.o $(OBJ)/host/tests/unit/fake_virtio.o
+UNIT_OBJS_test_virtio_scsi := $(OBJ)/host/virtio/virtq.o \
+        $(OBJ)/host/virtio/virtio_scsi.o $(OBJ)/host/tests/unit/fake_virtio.o
 $(OBJ)/host/virtio/%.o: HOST_CFLAGS += -Ivirtio
 
 # The tests include the headers of what they test.
