@@ -176,10 +176,19 @@ refuse_elf() {
 
 @test "options: --mem beyond what the layout can give names the limit" {
     refuse --mem=99999999 -- "$(ut hello)"
-    error_says '[0-9]'
-    refuse --mem=4096 -- "$(ut hello)"
-    error_says '[0-9]'
+    error_says 'at most 4096 MiB'
+    refuse --mem=4097 -- "$(ut hello)"
+    error_says 'at most 4096 MiB'
     refuse --mem=18446744073709551617 -- "$(ut hello)"
+}
+
+@test "options: --mem up to 4096, the original's maximum, is accepted" {
+    local m
+    # A missing unikernel is refused after the options: the error names it.
+    for m in 4094 4095 4096; do
+        refuse --mem=$m -- "$WORK/nosuch.hvt"
+        error_says 'nosuch\.hvt'
+    done
 }
 
 @test "options: a missing block file" {
