@@ -11,9 +11,10 @@ load tools/selftest
 MANGLE=$TB/tools/elfmangle
 
 setup() {
-    # The block file lock is taken before /dev/kvm is opened: those tests
-    # run anywhere.
-    [[ "$BATS_TEST_DESCRIPTION" == "block lock:"* ]] || skip_unless_kvm
+    # The block file lock and the options' copies are taken before
+    # /dev/kvm is opened: those tests run anywhere.
+    [[ "$BATS_TEST_DESCRIPTION" == "block lock:"* ||
+        "$BATS_TEST_DESCRIPTION" == "out of memory:"* ]] || skip_unless_kvm
     [ -x "$HVT" ] || { echo "$HVT is not built (run make)" >&2; return 1; }
     WORK=$BATS_TEST_TMPDIR
     NS=
@@ -235,6 +236,16 @@ refuse_elf() {
         echo "still refused after the holder went: $stderr" >&2
         return 1
     fi
+}
+
+@test "out of memory: a failed copy of an option is one error line, not a crash" {
+    local o
+    IN_NS=(env LD_PRELOAD="$TB/tools/nomem_preload.so")
+    for o in --block:storage="$WORK/disk" --net:service0=tap0 \
+        --net-mac:service0=02:00:00:00:00:01 --block-sector-size:storage=4096; do
+        refuse "$o" -- "$(ut hello)"
+        error_says 'out of memory'
+    done
 }
 
 @test "options: a missing block file" {

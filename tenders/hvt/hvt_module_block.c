@@ -37,6 +37,8 @@ static struct block_dev *dev_named(const char *name, size_t len)
         hvt_die("more than %u block devices", MFT_MAX_ENTRIES);
     struct block_dev *d = &devs[ndevs++];
     d->name = strndup(name, len);
+    if (d->name == NULL)
+        hvt_die("out of memory");
     d->fd = -1;
     return d;
 }
@@ -66,6 +68,8 @@ static bool block_option(const char *opt)
         if (d->path)
             hvt_die("%s: '%s' is attached twice", opt, d->name);
         d->path = strdup(value);
+        if (d->path == NULL)
+            hvt_die("out of memory");
         return true;
     }
     return false;
