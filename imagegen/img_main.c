@@ -27,7 +27,8 @@ static void usage(FILE *f)
                "  -b  loader: grub (default) or syslinux (BIOS only)\n"
                "  -F  firmware: hybrid (default: BIOS and UEFI), bios, uefi\n"
                "  -s  disk size, with K, M or G (tar: whole GiB, default 1G)\n"
-               "  -v  print each step\n");
+               "  -v  print each step, and let the loader print its messages\n"
+               "      on the serial console when the image boots\n");
 }
 
 static int fail(const char *what)

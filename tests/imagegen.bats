@@ -397,7 +397,7 @@ EOF2
     expect_status 0
     refute_line 'cached'
     cmp "$WORK/a.img" "$WORK/d.img"
-    XDG_CACHE_HOME=/proc/nonexistent mk "$WORK/e.img" "$KERNEL" x
+    XDG_CACHE_HOME=/proc/nonexistent mk -v "$WORK/e.img" "$KERNEL" x
     expect_status 0
     cmp "$WORK/a.img" "$WORK/e.img"
 }
@@ -685,6 +685,61 @@ expect_hello() {
     # it there; see docs/imagegen.md).
     boot uefi virtio-scsi "$WORK/h.img" raw nodebugexit
     expect_hello 0
+}
+
+# loader_noise: what the serial console showed after the firmware's own
+# lines (OVMF's end with its "BdsDxe: starting" line; SeaBIOS writes
+# nothing to a serial console here) and before the test kernel's first.
+loader_noise() {
+    awk '/^mbtest: /{exit} /BdsDxe: /{buf=""; next} {buf = buf $0 "\n"} END{printf "%s", buf}' <<<"$output"
+}
+
+# expect_quiet: no escape sequence and no "error:" from the loader, and
+# (firmware aside) nothing but blank lines before the kernel's output.
+expect_quiet() {
+    local noise
+    noise=$(loader_noise)
+    if grep -q $'\e' <<<"$noise" || grep -qi 'error' <<<"$noise" ||
+        [ -n "$(tr -d ' \n' <<<"$noise")" ]; then
+        echo "the loader printed before the kernel's output:" >&2
+        cat -v <<<"$noise" >&2
+        return 1
+    fi
+}
+
+@test "boot: quiet: only the kernel's output on the serial console (GRUB and SYSLINUX on SeaBIOS)" {
+    mk -F bios "$WORK/g.img" "$KERNEL" x
+    expect_status 0
+    mk "$WORK/h.img" "$KERNEL" x
+    expect_status 0
+    mk -b syslinux "$WORK/s.img" "$KERNEL" x
+    expect_status 0
+    for img in g h s; do
+        boot bios virtio-blk "$WORK/$img.img"
+        expect_booted '/kernel x'
+        expect_quiet
+    done
+    # -v asks for the loader's messages.
+    mk -v -b syslinux "$WORK/v.img" "$KERNEL" x
+    expect_status 0
+    boot bios virtio-blk "$WORK/v.img"
+    expect_booted '/kernel x'
+    expect_line '^SYSLINUX '
+}
+
+@test "boot: quiet: no loader errors on the serial console under OVMF" {
+    mk "$WORK/h.img" "$KERNEL" x
+    expect_status 0
+    boot uefi virtio-blk "$WORK/h.img"
+    expect_booted '/kernel x'
+    # GRUB's "Welcome to GRUB!" comes before any configuration, through
+    # the firmware's console, which OVMF mirrors to the serial port; what
+    # the configuration controls must be quiet.
+    if grep -qi 'error' <<<"$(loader_noise)"; then
+        echo "the loader reported errors:" >&2
+        loader_noise | cat -v >&2
+        return 1
+    fi
 }
 
 @test "boot: GRUB passes quotes, backslashes and commas through" {
