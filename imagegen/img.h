@@ -73,15 +73,18 @@ int img_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
- * Checks that PATH is an ELF64 x86_64 executable built for the virtio
- * target with a Multiboot v1 header where loaders look for it. Returns 0,
+ * Checks that the SIZE bytes at DATA, read from PATH (named in errors),
+ * are an ELF64 x86_64 executable built for the virtio target with a
+ * Multiboot v1 header where loaders look for it. The caller writes these
+ * same bytes into the image, so what was checked is what boots. Returns 0,
  * or -1 with the reason in ERR.
  */
-int img_check_kernel(const char *path, char *err, size_t errlen);
+int img_check_kernel(const char *path, const unsigned char *data, size_t size,
+                     char *err, size_t errlen);
 
 /*
- * Reads a whole regular file (at most MAX bytes) into a fresh buffer.
- * Returns 0, or -1 with the reason in ERR.
+ * Reads a whole regular file (at most MAX bytes) into a fresh buffer,
+ * opening PATH once. Returns 0, or -1 with the reason in ERR.
  */
 int img_read_file(const char *path, size_t max, unsigned char **data,
                   size_t *size, char *err, size_t errlen);

@@ -1,14 +1,9 @@
 /* img_check.c: refuses anything but a virtio unikernel that a Multiboot loader
  * can load. */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "elfnote.h"
 #include "img.h"
@@ -32,11 +27,13 @@ static uint32_t le32(const unsigned char *b)
 
 /* Every loadable segment must lie inside the file: a cut-off file fails here.
  */
-static int check_segments(int fd, uint64_t fsize, char *err, size_t errlen)
+static int check_segments(const unsigned char *data, size_t fsize, char *err,
+                          size_t errlen)
 {
     if (elf_version(EV_CURRENT) == EV_NONE)
         return img_err(err, errlen, "libelf: %s", elf_errmsg(-1));
-    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    /* elf_memory() takes a char *, but only reads through it here. */
+    Elf *e = elf_memory((char *)data, fsize);
     if (!e)
         return img_err(err, errlen, "libelf: %s", elf_errmsg(-1));
     size_t n;
@@ -66,14 +63,11 @@ static int check_segments(int fd, uint64_t fsize, char *err, size_t errlen)
     return rc;
 }
 
-static int check_multiboot(int fd, uint64_t fsize, char *err, size_t errlen)
+static int check_multiboot(const unsigned char *buf, size_t fsize, char *err,
+                           size_t errlen)
 {
-    unsigned char buf[MB_SEARCH];
-    ssize_t got = pread(fd, buf, sizeof(buf), 0);
-    if (got < 0)
-        return img_err(err, errlen, "%s", strerror(errno));
-    for (size_t off = 0; off + sizeof(struct img_mb_header) <= (size_t)got;
-         off += 4) {
+    size_t got = fsize < MB_SEARCH ? fsize : MB_SEARCH;
+    for (size_t off = 0; off + sizeof(struct img_mb_header) <= got; off += 4) {
         if (le32(buf + off) != MB_MAGIC)
             continue;
         uint32_t flags = le32(buf + off + 4), sum = le32(buf + off + 8);
@@ -116,11 +110,12 @@ static int check_multiboot(int fd, uint64_t fsize, char *err, size_t errlen)
                    MB_SEARCH);
 }
 
-int img_check_kernel(const char *path, char *err, size_t errlen)
+int img_check_kernel(const char *path, const unsigned char *data, size_t size,
+                     char *err, size_t errlen)
 {
     char why[256];
     struct elfnote_info info;
-    if (elfnote_read(path, &info, why, sizeof(why)) != 0)
+    if (elfnote_read_mem(data, size, &info, why, sizeof(why)) != 0)
         return img_err(err, errlen, "%s: %s", path, why);
     if (!info.has_abi)
         return img_err(err, errlen, "%s: not a Solo5 unikernel (no ABI note)",
@@ -133,18 +128,9 @@ int img_check_kernel(const char *path, char *err, size_t errlen)
         return img_err(err, errlen,
                        "%s: virtio ABI version %u, this tool expects %u", path,
                        info.abi.version, VIRTIO_ABI_VERSION);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return img_err(err, errlen, "%s: %s", path, strerror(errno));
-    struct stat st;
-    int rc = fstat(fd, &st);
-    if (rc != 0)
-        rc = img_err(why, sizeof(why), "%s", strerror(errno));
+    int rc = check_segments(data, size, why, sizeof(why));
     if (rc == 0)
-        rc = check_segments(fd, (uint64_t)st.st_size, why, sizeof(why));
-    if (rc == 0)
-        rc = check_multiboot(fd, (uint64_t)st.st_size, why, sizeof(why));
-    close(fd);
+        rc = check_multiboot(data, size, why, sizeof(why));
     if (rc != 0)
         return img_err(err, errlen, "%s: %s", path, why);
     return 0;

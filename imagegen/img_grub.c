@@ -66,7 +66,21 @@ static char *make_grub_cfg(const struct img_options *opt, size_t *len)
      * backslash and quote (the binding undoes that when the Multiboot
      * boot_loader_name starts with "GRUB").
      */
-    fputs("# Written by solo5-virtio-mkimage.\nmultiboot /kernel /kernel", f);
+    fputs("# Written by solo5-virtio-mkimage.\n", f);
+    /*
+     * The serial console is the unikernel's: unless -v asks for GRUB's
+     * messages, they go to the firmware's screen only (on a machine with
+     * no display, nowhere). GRUB's multiboot command says something on
+     * machines without one: "Can't get controller info" (BIOS, no VBE).
+     */
+    if (!opt->verbose)
+        fputs("terminal_output console\n", f);
+    /*
+     * Text mode, which the binding expects: without it GRUB on UEFI looks
+     * for a graphics mode and reports "no suitable video mode found" on
+     * machines without a display.
+     */
+    fputs("set gfxpayload=text\nmultiboot /kernel /kernel", f);
     for (int i = 0; i < opt->nargs; i++)
         words(f, opt->args[i]);
     fputs("\nboot\n", f);

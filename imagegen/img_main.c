@@ -27,7 +27,8 @@ static void usage(FILE *f)
                "  -b  loader: grub (default) or syslinux (BIOS only)\n"
                "  -F  firmware: hybrid (default: BIOS and UEFI), bios, uefi\n"
                "  -s  disk size, with K, M or G (tar: whole GiB, default 1G)\n"
-               "  -v  print each step\n");
+               "  -v  print each step, and let the loader print its messages\n"
+               "      on the serial console when the image boots\n");
 }
 
 static int fail(const char *what)
@@ -249,8 +250,14 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
                        o->image);
     }
     img_verbose("checking %s", o->kernel);
-    if (img_check_kernel(o->kernel, err, errlen) ||
-        img_read_file(o->kernel, KERNEL_MAX, &kernel, &ksize, err, errlen)) {
+    /* One read: the bytes checked are the bytes written, even if the file
+     * is replaced meanwhile. */
+    if (img_read_file(o->kernel, KERNEL_MAX, &kernel, &ksize, err, errlen)) {
+        free(cmdline);
+        return -1;
+    }
+    if (img_check_kernel(o->kernel, kernel, ksize, err, errlen)) {
+        free(kernel);
         free(cmdline);
         return -1;
     }

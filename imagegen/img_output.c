@@ -71,12 +71,17 @@ int img_output_open(struct img_output *o, const char *path, char *err,
     o->dir = dir_of(path);
     if (!o->dir)
         return img_err(err, errlen, "out of memory");
-    if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        int e = S_ISDIR(st.st_mode) ? errno : ENOTDIR;
+    int stat_rc = stat(o->dir, &st);
+    if (stat_rc != 0 || !S_ISDIR(st.st_mode)) {
+        /* A failed stat says why (ENOENT, EACCES); a success, a non-dir. */
+        int e = stat_rc != 0 ? errno : ENOTDIR;
+        if (e == ENOTDIR)
+            img_err(err, errlen, "%s: parent is not a directory", path);
+        else
+            img_err(err, errlen, "%s: parent directory %s: %s", path, o->dir,
+                    strerror(e));
         img_output_abort(o);
-        return img_err(err, errlen, "%s: %s", path,
-                       e == ENOTDIR ? "parent is not a directory"
-                                    : strerror(e));
+        return -1;
     }
     o->fd = open_unnamed(o->dir, &o->tmp, path, err, errlen);
     if (o->fd < 0) {
@@ -102,6 +107,19 @@ int img_output_scratch(const char *path, char *err, size_t errlen)
     return fd;
 }
 
+static int sync_dir(const char *dir, const char *path, char *err, size_t errlen)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return img_err(err, errlen, "%s: %s: %s", path, dir, strerror(errno));
+    int rc = 0;
+    if (fsync(dfd) != 0)
+        rc = img_err(err, errlen, "%s: fsync %s: %s", path, dir,
+                     strerror(errno));
+    close(dfd);
+    return rc;
+}
+
 int img_output_commit(struct img_output *o, char *err, size_t errlen)
 {
     sigset_t all, old;
@@ -109,7 +127,12 @@ int img_output_commit(struct img_output *o, char *err, size_t errlen)
     /* No signal may land between giving the file a name and renaming it. */
     sigprocmask(SIG_BLOCK, &all, &old);
     int rc = 0;
-    if (!o->tmp) {
+    /* The data reaches the disk before the name does: otherwise a power
+     * cut after the rename can leave an empty or partial image under the
+     * final name. */
+    if (fsync(o->fd) != 0)
+        rc = img_err(err, errlen, "%s: fsync: %s", o->path, strerror(errno));
+    if (rc == 0 && !o->tmp) {
         char proc[64];
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->fd);
         for (int i = 0; i < 100 && !o->tmp; i++) {
@@ -138,6 +161,10 @@ int img_output_commit(struct img_output *o, char *err, size_t errlen)
     if (rc == 0) {
         free(o->tmp);
         o->tmp = NULL;
+        /* The rename itself is durable only once the directory is synced.
+         * A failure here is reported, though the complete image is already
+         * in place under its name. */
+        rc = sync_dir(o->dir, o->path, err, errlen);
     }
     img_output_abort(o);
     sigprocmask(SIG_SETMASK, &old, NULL);

@@ -32,15 +32,33 @@ static int append(unsigned char **buf, size_t *len, size_t *cap,
     return 0;
 }
 
+/* Closes both ends of a pipe that pipe2 may or may not have filled. */
+static void close_pipe(int p[2])
+{
+    for (int i = 0; i < 2; i++) {
+        if (p[i] >= 0)
+            close(p[i]);
+        p[i] = -1;
+    }
+}
+
 int img_run(char *const argv[], unsigned char **out, size_t *outlen, char *err,
             size_t errlen)
 {
-    int op[2] = { -1, -1 }, ep[2];
-    if (pipe2(ep, O_CLOEXEC) != 0 || (out && pipe2(op, O_CLOEXEC) != 0))
-        return img_err(err, errlen, "pipe: %s", strerror(errno));
+    int op[2] = { -1, -1 }, ep[2] = { -1, -1 };
+    if (pipe2(ep, O_CLOEXEC) != 0 || (out && pipe2(op, O_CLOEXEC) != 0)) {
+        img_err(err, errlen, "pipe: %s", strerror(errno));
+        close_pipe(ep);
+        close_pipe(op);
+        return -1;
+    }
     pid_t pid = fork();
-    if (pid < 0)
-        return img_err(err, errlen, "fork: %s", strerror(errno));
+    if (pid < 0) {
+        img_err(err, errlen, "fork: %s", strerror(errno));
+        close_pipe(ep);
+        close_pipe(op);
+        return -1;
+    }
     if (pid == 0) {
         int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
         dup2(nul, 0);
@@ -81,9 +99,21 @@ int img_run(char *const argv[], unsigned char **out, size_t *outlen, char *err,
                 oom = 1;
         }
     }
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    /* A failed poll leaves pipes open. */
+    for (int i = 0; i < 2; i++)
+        if (pf[i].fd >= 0)
+            close(pf[i].fd);
+    int status = 0;
+    pid_t w;
+    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
+    if (w < 0) {
+        /* No status to look at: the run's outcome is unknown. */
+        img_err(err, errlen, "waitpid: %s", strerror(errno));
+        free(obuf);
+        free(ebuf);
+        return -1;
+    }
     int failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
     if (failed || oom) {
         const char *name = strrchr(argv[0], '/');

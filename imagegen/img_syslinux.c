@@ -27,7 +27,6 @@ static int load(const char *path, const char *pkg, unsigned char **data,
 int img_syslinux_prepare(const struct img_options *opt, struct img_plan *p,
                          const char *cmdline, char *err, size_t errlen)
 {
-    (void)opt;
     if (access(SYSLINUX_INSTALLER, X_OK) != 0)
         return img_err(err, errlen,
                        "%s: %s (install the Debian package "
@@ -60,15 +59,19 @@ int img_syslinux_prepare(const struct img_options *opt, struct img_plan *p,
      * which is exactly the command line (main refused newlines and "---").
      */
     char *cfg = NULL;
+    /*
+     * SERIAL sends SYSLINUX's banner and mboot.c32's messages to the
+     * serial console, which is the unikernel's: only when -v asks.
+     */
     int n = asprintf(&cfg,
-                     "SERIAL 0 115200\n"
+                     "%s"
                      "PROMPT 0\n"
                      "TIMEOUT 0\n"
                      "DEFAULT unikernel\n"
                      "LABEL unikernel\n"
                      "  KERNEL mboot.c32\n"
                      "  APPEND %s\n",
-                     cmdline);
+                     opt->verbose ? "SERIAL 0 115200\n" : "", cmdline);
     if (n < 0)
         return img_err(err, errlen, "out of memory");
     if (img_plan_add_file(p, "syslinux.cfg", (unsigned char *)cfg, (size_t)n,

@@ -38,13 +38,16 @@ int img_err(char *err, size_t errlen, const char *fmt, ...)
 int img_read_file(const char *path, size_t max, unsigned char **data,
                   size_t *size, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO is refused below instead of waiting for a writer. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return img_err(err, errlen, "%s: %s", path, strerror(errno));
-    struct stat st;
+    struct stat st = { 0 };
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int isdir = S_ISDIR(st.st_mode);
         close(fd);
-        return img_err(err, errlen, "%s: not a regular file", path);
+        return img_err(err, errlen, "%s: %s", path,
+                       isdir ? strerror(EISDIR) : "not a regular file");
     }
     if ((uint64_t)st.st_size > max) {
         close(fd);

@@ -19,10 +19,12 @@ if [ -x "$BIN/solo5-virtio-mkimage" ] && [ -f "$EX/example.virtio" ]; then
     [ -w /dev/kvm ] && [ "${EXAMPLE_ACCEL:-}" != tcg ] && accel=kvm
     cpu=max
     [ "$accel" = kvm ] && cpu=host,-arch-capabilities
+    # No display, the serial port on stdio: -nographic would have SeaBIOS
+    # copy the loader's screen output (with its escape sequences) there.
     echo "+ qemu-system-x86_64 -accel $accel -drive file=example.img,if=virtio ..."
     set +e
     timeout 120 qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -m 128 \
-        -nodefaults -nographic -serial stdio -monitor none -no-reboot \
+        -nodefaults -display none -serial stdio -no-reboot \
         -device isa-debug-exit,iobase=0x501,iosize=1 \
         -drive file="$work/example.img",format=raw,if=virtio
     st=$?

@@ -111,6 +111,44 @@ tender_status() {
     [ -z "$output" ]
 }
 
+@test "dumpcore: the core-file helper keeps none of the tender's other descriptors" {
+    command -v strace >/dev/null || skip "strace not installed (Debian package strace)"
+    strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+    mkdir "$WORK/cores"
+    # A descriptor above 1023, as --net:NAME=@FD may pass one (up to
+    # 65535). The helper is forked before /dev/kvm is opened, so this
+    # needs no KVM: the tender may stop there.
+    run bash -c '[ "$(ulimit -n)" -gt 4000 ] || ulimit -n 4001 || exit 77
+        exec 4000>"$1/marker"
+        exec strace -ff -o "$1/trace" -e trace=close,close_range,clone,clone3,fork,vfork \
+            "$2" --dumpcore="$1/cores" -- "$3"' sh "$WORK" "$HVTD" "$(ut hello)"
+    [ "$status" -ne 77 ] || skip "cannot open descriptor 4000 here (ulimit -n)"
+    local traced=$output
+    # strace -ff: one file per process, so no call is split by another's.
+    run python3 - "$WORK" 4000 <<'EOF'
+import glob, re, sys
+fd = int(sys.argv[2])
+traces = [open(f).read() for f in glob.glob(sys.argv[1] + '/trace.*')]
+# The helper is the process that forked nothing.
+helpers = [t for t in traces if not re.search(r'^(clone3?|v?fork)\(', t, re.M)]
+if len(traces) != 2 or len(helpers) != 1:
+    sys.exit('expected the tender and one helper, found %d processes' % len(traces))
+closed = False
+for l in helpers[0].splitlines():
+    m = re.match(r'close_range\((\d+), (\d+), \d+\) += 0', l)
+    if m and int(m.group(1)) <= fd <= int(m.group(2)):
+        closed = True
+    m = re.match(r'close\((\d+)\) += 0', l)
+    if m and int(m.group(1)) == fd:
+        closed = True
+sys.exit(0 if closed else 'the helper kept descriptor %d' % fd)
+EOF
+    [ "$status" -eq 0 ] || {
+        echo "$output; the traced run said: $traced" >&2
+        return 1
+    }
+}
+
 @test "--gdb-port takes a TCP port and nothing else" {
     for bad in --gdb-port= --gdb-port=x --gdb-port=65536 --gdb-port=-1 --gdb-port=12a; do
         run --separate-stderr "$HVTD" "$bad" "$UK" count

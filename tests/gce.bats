@@ -113,6 +113,17 @@ expect_refused() {
     fi
 }
 
+@test "group-create: a failing group deletes the template it made" {
+    export FAKE_GCLOUD_FAIL='instance-groups managed create'
+    run "$GCE" group-create web --image hello --size 2
+    expect_status 1
+    expect_line "^solo5-gce: error: group 'web': not created; its instance template was deleted$"
+    expect_calls \
+        "gcloud compute instance-templates create web-template --project=solo5-test --machine-type=e2-small --image=hello --image-project=solo5-test --metadata=serial-port-enable=TRUE" \
+        "gcloud compute instance-groups managed create web --project=solo5-test --zone=europe-west1-b --template=web-template --size=2" \
+        "gcloud compute instance-templates delete web-template --project=solo5-test --quiet"
+}
+
 @test "delete: instance, group (then its template), image, object" {
     run "$GCE" delete instance vm1
     expect_status 0
@@ -139,6 +150,36 @@ expect_refused() {
     [ "${lines[0]}" = "gcloud compute instance-templates create web-template --project=solo5-test --machine-type=e2-small --image=hello --image-project=solo5-test --metadata=serial-port-enable=TRUE" ]
     [ "${lines[1]}" = "gcloud compute instance-groups managed create web --project=solo5-test --zone=europe-west1-b --template=web-template --size=2" ]
     [ -z "$(calls)" ]
+}
+
+@test "--dry-run needs no account, nor gcloud, given --project and --zone" {
+    FAKE_GCLOUD_ACCOUNT= run "$GCE" --dry-run --project solo5-test --zone europe-west1-b \
+        instance-create vm1 --image hello
+    expect_status 0
+    [ "$output" = "gcloud compute instances create vm1 --project=solo5-test --zone=europe-west1-b --machine-type=e2-small --image=hello --image-project=solo5-test --metadata=serial-port-enable=TRUE" ]
+    # The project may come from the configuration of a logged-out gcloud.
+    FAKE_GCLOUD_ACCOUNT= run "$GCE" --dry-run image-create hello gs://solo5-images/hello.tar.gz
+    expect_status 0
+    [ "$output" = "gcloud compute images create hello --project=solo5-test --source-uri=gs://solo5-images/hello.tar.gz" ]
+    [ -z "$(calls)" ]
+    # No gcloud at all.
+    local bin=$BATS_TEST_TMPDIR/bin t
+    mkdir "$bin"
+    for t in cat head od tr wc basename; do
+        ln -s "$(command -v $t)" "$bin/$t"
+    done
+    PATH=$bin run "$GCE" --dry-run --project solo5-test --zone europe-west1-b \
+        group-create web --image hello --size 2
+    expect_status 0
+    [ "${#lines[@]}" -eq 2 ]
+    [ "${lines[1]}" = "gcloud compute instance-groups managed create web --project=solo5-test --zone=europe-west1-b --template=web-template --size=2" ]
+    # Without --zone, the zone must come from gcloud.
+    PATH=$bin run "$GCE" --dry-run --project solo5-test instance-create vm1 --image hello
+    expect_status 1
+    expect_line '^solo5-gce: error: gcloud: not found on PATH'
+    # serial really runs gcloud: it still needs the account.
+    FAKE_GCLOUD_ACCOUNT= run "$GCE" --dry-run --project solo5-test --zone europe-west1-b serial vm1
+    expect_refused 'no active account'
 }
 
 @test "refused: no gcloud on PATH" {
@@ -212,6 +253,36 @@ expect_refused() {
         expect_status 0
         no_warn=$(grep -c warning <<<"$output" || true)
         [ "$no_warn" -eq 0 ]
+    done
+}
+
+@test "machine series: the usage text lists exactly the series accepted" {
+    run "$GCE" --help
+    expect_status 0
+    # The series named as accepted in the usage text, lower-case.
+    listed=$(sed -n '/^machine types/,/give virtio-net/p' <<<"$output" |
+        sed 's/(default e2-small)//; s/give virtio-net.*//' |
+        grep -oE '\b[A-Z][0-9][A-Z]?\b' | tr 'A-Z' 'a-z' | sort -u)
+    [ -n "$listed" ] || { echo "no series in the usage text" >&2; return 1; }
+    for s in $listed; do
+        run "$GCE" --dry-run instance-create vm1 --image hello --machine-type "$s-standard-1"
+        expect_status 0
+        [ "$(grep -c warning <<<"$output")" -eq 0 ] ||
+            { echo "listed series $s is not accepted: $output" >&2; return 1; }
+    done
+    # Every GCE series accepted without a warning is listed.
+    for s in a2 a3 a4 c2 c2d c3 c3d c4 c4a c4d e2 f1 g1 g2 g4 h3 h4d m1 m2 m3 m4 n1 n2 n2d n4 n4a n4d t2a t2d x4 z3; do
+        run "$GCE" --dry-run instance-create vm1 --image hello --machine-type "$s-standard-1"
+        if [ "$status" -eq 0 ] && [ "$(grep -c warning <<<"$output")" -eq 0 ]; then
+            grep -qx "$s" <<<"$listed" ||
+                { echo "series $s is accepted but not in the usage text" >&2; return 1; }
+        fi
+    done
+    # The refusal suggests the same list.
+    run "$GCE" instance-create vm1 --image hello --machine-type c3-standard-4
+    expect_refused 'needs gVNIC and NVMe'
+    for s in $listed; do
+        expect_line "[ (]${s^^}[,; )]"
     done
 }
 

@@ -11,7 +11,10 @@ load tools/selftest
 MANGLE=$TB/tools/elfmangle
 
 setup() {
-    skip_unless_kvm
+    # The block file lock and the options' copies are taken before
+    # /dev/kvm is opened: those tests run anywhere.
+    [[ "$BATS_TEST_DESCRIPTION" == "block lock:"* ||
+        "$BATS_TEST_DESCRIPTION" == "out of memory:"* ]] || skip_unless_kvm
     [ -x "$HVT" ] || { echo "$HVT is not built (run make)" >&2; return 1; }
     WORK=$BATS_TEST_TMPDIR
     NS=
@@ -22,6 +25,33 @@ setup() {
 
 teardown() {
     netns_cleanup
+    if [ -n "${HOLDER:-}" ]; then
+        kill "$HOLDER" 2>/dev/null
+        wait "$HOLDER" 2>/dev/null
+    fi
+    return 0
+}
+
+# hold_lock r|w: another process holds an OFD lock (shared or exclusive)
+# on $WORK/disk, as a second solo5-hvt or QEMU would, until release_lock.
+hold_lock() {
+    rm -f "$WORK/locked"
+    python3 "$TOP/tests/tools/ofdlock.py" "$WORK/disk" "$1" "$WORK/locked" &
+    HOLDER=$!
+    local i
+    for i in $(seq 100); do
+        [ -e "$WORK/locked" ] && return 0
+        sleep 0.1
+    done
+    echo "the lock holder did not start" >&2
+    return 1
+}
+
+release_lock() {
+    kill "$HOLDER"
+    wait "$HOLDER" 2>/dev/null || true # killed: status 143
+    HOLDER=
+    return 0
 }
 
 # refuse [TENDER ARGS...]: the tender (inside the command prefix IN_NS, if
@@ -176,10 +206,46 @@ refuse_elf() {
 
 @test "options: --mem beyond what the layout can give names the limit" {
     refuse --mem=99999999 -- "$(ut hello)"
-    error_says '[0-9]'
-    refuse --mem=4096 -- "$(ut hello)"
-    error_says '[0-9]'
+    error_says 'at most 4096 MiB'
+    refuse --mem=4097 -- "$(ut hello)"
+    error_says 'at most 4096 MiB'
     refuse --mem=18446744073709551617 -- "$(ut hello)"
+}
+
+@test "options: --mem up to 4096, the original's maximum, is accepted" {
+    local m
+    # A missing unikernel is refused after the options: the error names it.
+    for m in 4094 4095 4096; do
+        refuse --mem=$m -- "$WORK/nosuch.hvt"
+        error_says 'nosuch\.hvt'
+    done
+}
+
+@test "block lock: a file another process has locked is refused, naming the lock" {
+    hold_lock w
+    refuse --block:storage="$WORK/disk" -- "$(ut block)"
+    error_says "--block:storage=.*/disk: in use: another process holds a write \(exclusive\) lock"
+    release_lock
+    hold_lock r
+    refuse --block:storage="$WORK/disk" -- "$(ut block)"
+    error_says "in use: another process holds a read \(shared\) lock"
+    release_lock
+    # Free again: the tender goes past the lock (here or under KVM).
+    run --separate-stderr timeout 60 "$HVT" --block:storage="$WORK/disk" -- "$(ut block)"
+    if grep -q 'in use' <<<"$stderr"; then
+        echo "still refused after the holder went: $stderr" >&2
+        return 1
+    fi
+}
+
+@test "out of memory: a failed copy of an option is one error line, not a crash" {
+    local o
+    IN_NS=(env LD_PRELOAD="$TB/tools/nomem_preload.so")
+    for o in --block:storage="$WORK/disk" --net:service0=tap0 \
+        --net-mac:service0=02:00:00:00:00:01 --block-sector-size:storage=4096; do
+        refuse "$o" -- "$(ut hello)"
+        error_says 'out of memory'
+    done
 }
 
 @test "options: a missing block file" {

@@ -389,6 +389,16 @@ heap_mib() {
     done
 }
 
+@test "memory: --mem=4095 and 4096 run, the guest getting 4094 MiB" {
+    local m
+    for m in 4095 4096; do
+        UT_OPTS=(--mem=$m)
+        run_ut hello
+        expect_success
+        expect_line '^Solo5: .* 4094 MiB memory$'
+    done
+}
+
 @test "memory: an access past the end of guest memory faults" {
     UT_OPTS=(--mem=32)
     run_ut memory beyond

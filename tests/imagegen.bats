@@ -285,6 +285,13 @@ golden() {
     [ "$(ls -A "$WORK/out")" = dir ]
 }
 
+@test "output: a missing parent directory is named as missing" {
+    mkdir "$WORK/out"
+    mk "$WORK/out/nonexistent/disk.img" "$KERNEL"
+    expect_error "disk.img: parent directory .*/out/nonexistent: No such file or directory$"
+    refute_line 'not a directory'
+}
+
 @test "output: a full disk mid-write leaves nothing behind" {
     skip_unless_mount_ns
     mkdir "$WORK/out"
@@ -304,6 +311,69 @@ golden() {
     TMPDIR=/nonexistent mk -b syslinux "$WORK/out/disk.img" "$KERNEL"
     [ "$status" -ne 0 ] || skip "the installer does not use TMPDIR here"
     expect_error 'syslinux failed'
+}
+
+# skip_unless_strace: skips the test, saying why, where strace cannot trace.
+skip_unless_strace() {
+    skip_unless_cmd strace
+    local err
+    err=$(strace -o /dev/null true 2>&1) ||
+        skip "strace cannot trace here: $(echo "$err" | tail -n 1)"
+}
+
+@test "output: the unikernel is opened once; the image holds the bytes checked" {
+    skip_unless_strace
+    cp "$KERNEL" "$WORK/k.virtio"
+    run strace -f -e trace=open,openat,openat2 -o "$WORK/trace" \
+        "$MKIMAGE" -b syslinux "$WORK/a.img" "$WORK/k.virtio"
+    expect_status 0
+    run grep -c 'k\.virtio"' "$WORK/trace"
+    [ "$output" -eq 1 ] || { echo "opened $output times:" >&2; grep 'k\.virtio"' "$WORK/trace" >&2; return 1; }
+    printf 'drive z: file="%s" offset=1048576\n' "$WORK/a.img" >"$WORK/rc"
+    MTOOLSRC=$WORK/rc mcopy -n z:kernel "$WORK/kernel.out"
+    cmp "$WORK/k.virtio" "$WORK/kernel.out"
+}
+
+@test "output: the image is fsync'd before its rename, the directory after" {
+    skip_unless_strace
+    mkdir "$WORK/out"
+    run strace -f -e trace=openat,fsync,fdatasync,rename,renameat,renameat2 \
+        -o "$WORK/trace" "$MKIMAGE" "$WORK/out/a.img" "$KERNEL"
+    expect_status 0
+    # The output's descriptor (O_TMPFILE in out/, or the hidden fallback
+    # name) is synced before the rename to a.img; out/ itself is opened
+    # and synced after it.
+    run python3 - "$WORK/trace" "$WORK/out" <<'EOF2'
+import re, sys
+out_fd = dir_fd = None
+state = 'open'
+lines = open(sys.argv[1]).read().splitlines()
+# Only the generator's own calls (not those of the loader tools it runs).
+main = lines[0].split()[0]
+for line in lines:
+    if line.split()[0] != main:
+        continue
+    m = re.search(r'openat\(AT_FDCWD, "([^"]*)", ([^,)]*).*\) += (\d+)', line)
+    if m and m.group(1) == sys.argv[2] and 'O_TMPFILE' in m.group(2):
+        out_fd = m.group(3)
+    elif m and m.group(1).startswith(sys.argv[2] + '/.'):
+        out_fd = m.group(3)
+    elif m and m.group(1) == sys.argv[2] and 'O_DIRECTORY' in m.group(2) \
+            and state == 'renamed':
+        dir_fd = m.group(3)
+    m = re.search(r'\bf(?:data)?sync\((\d+)\) += 0', line)
+    if m and state == 'open' and m.group(1) == out_fd:
+        state = 'synced'
+    elif m and state == 'renamed' and m.group(1) == dir_fd:
+        state = 'dirsynced'
+    if re.search(r'rename(at2?)?\(.*a\.img"', line):
+        if state != 'synced':
+            sys.exit('renamed before the file was synced')
+        state = 'renamed'
+if state != 'dirsynced':
+    sys.exit('stopped at: ' + state)
+EOF2
+    expect_status 0
 }
 
 @test "cache: cached GRUB cores give the same bytes; bad entries are rebuilt" {
@@ -330,7 +400,7 @@ golden() {
     expect_status 0
     refute_line 'cached'
     cmp "$WORK/a.img" "$WORK/d.img"
-    XDG_CACHE_HOME=/proc/nonexistent mk "$WORK/e.img" "$KERNEL" x
+    XDG_CACHE_HOME=/proc/nonexistent mk -v "$WORK/e.img" "$KERNEL" x
     expect_status 0
     cmp "$WORK/a.img" "$WORK/e.img"
 }
@@ -618,6 +688,61 @@ expect_hello() {
     # it there; see docs/imagegen.md).
     boot uefi virtio-scsi "$WORK/h.img" raw nodebugexit
     expect_hello 0
+}
+
+# loader_noise: what the serial console showed after the firmware's own
+# lines (OVMF's end with its "BdsDxe: starting" line; SeaBIOS writes
+# nothing to a serial console here) and before the test kernel's first.
+loader_noise() {
+    awk '/^mbtest: /{exit} /BdsDxe: /{buf=""; next} {buf = buf $0 "\n"} END{printf "%s", buf}' <<<"$output"
+}
+
+# expect_quiet: no escape sequence and no "error:" from the loader, and
+# (firmware aside) nothing but blank lines before the kernel's output.
+expect_quiet() {
+    local noise
+    noise=$(loader_noise)
+    if grep -q $'\e' <<<"$noise" || grep -qi 'error' <<<"$noise" ||
+        [ -n "$(tr -d ' \n' <<<"$noise")" ]; then
+        echo "the loader printed before the kernel's output:" >&2
+        cat -v <<<"$noise" >&2
+        return 1
+    fi
+}
+
+@test "boot: quiet: only the kernel's output on the serial console (GRUB and SYSLINUX on SeaBIOS)" {
+    mk -F bios "$WORK/g.img" "$KERNEL" x
+    expect_status 0
+    mk "$WORK/h.img" "$KERNEL" x
+    expect_status 0
+    mk -b syslinux "$WORK/s.img" "$KERNEL" x
+    expect_status 0
+    for img in g h s; do
+        boot bios virtio-blk "$WORK/$img.img"
+        expect_booted '/kernel x'
+        expect_quiet
+    done
+    # -v asks for the loader's messages.
+    mk -v -b syslinux "$WORK/v.img" "$KERNEL" x
+    expect_status 0
+    boot bios virtio-blk "$WORK/v.img"
+    expect_booted '/kernel x'
+    expect_line '^SYSLINUX '
+}
+
+@test "boot: quiet: no loader errors on the serial console under OVMF" {
+    mk "$WORK/h.img" "$KERNEL" x
+    expect_status 0
+    boot uefi virtio-blk "$WORK/h.img"
+    expect_booted '/kernel x'
+    # GRUB's "Welcome to GRUB!" comes before any configuration, through
+    # the firmware's console, which OVMF mirrors to the serial port; what
+    # the configuration controls must be quiet.
+    if grep -qi 'error' <<<"$(loader_noise)"; then
+        echo "the loader reported errors:" >&2
+        loader_noise | cat -v >&2
+        return 1
+    fi
 }
 
 @test "boot: GRUB passes quotes, backslashes and commas through" {

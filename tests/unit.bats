@@ -44,6 +44,22 @@ run_unit() {
     run_unit test_hvt_core
 }
 
+@test "unit: the image generator's helper runner on failed pipe2, fork, waitpid (test_img_run)" {
+    run_unit test_img_run
+}
+
+@test "unit: virtio-net frees the descriptors the device returns, in any order (test_virtio_net)" {
+    run_unit test_virtio_net
+}
+
+@test "unit: virtio-blk gives up on a device that never completes (test_virtio_blk)" {
+    run_unit test_virtio_blk
+}
+
+@test "unit: virtio-scsi gives up on a controller that never completes (test_virtio_scsi)" {
+    run_unit test_virtio_scsi
+}
+
 @test "unit: every test program in tests/unit is run by this suite" {
     for src in "$TOP"/tests/unit/test_*.c; do
         name=$(basename "$src" .c)

@@ -66,6 +66,7 @@ bool vblk_init(struct vblk *b, struct vdev *d)
         return false;
     }
     b->status = (volatile uint8_t *)(b->hdr + 1);
+    b->failed = false;
     /* Completion is polled: the request is synchronous. */
     b->q.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
     vdev_finish_init(d);
@@ -105,8 +106,25 @@ static enum vio_result one_request(struct vblk *b, bool write, uint64_t offset,
     vdev_kick(b->dev, &b->q);
     uint16_t id;
     uint32_t used;
-    while (!virtq_pop(&b->q, &id, &used))
+    uint64_t deadline = vplat_clock_ns() + VBLK_TIMEOUT_NS;
+    while (!virtq_pop(&b->q, &id, &used)) {
+        if (vplat_clock_ns() >= deadline) {
+            /*
+             * The device still owns the descriptors and BUF: a reset
+             * takes them back before BUF goes back to the application.
+             */
+            b->dev->ops->reset(b->dev);
+            b->failed = true;
+            vplat_log("virtio-blk: the device did not complete a %s of %lu "
+                      "bytes at offset %lu within %lu s; it is reset and "
+                      "fails every further request\n",
+                      write ? "write" : "read", (unsigned long)len,
+                      (unsigned long)offset,
+                      (unsigned long)(VBLK_TIMEOUT_NS / 1000000000ULL));
+            return VIO_EIO;
+        }
         vplat_pause();
+    }
     vplat_rmb();
     return *b->status == S_OK ? VIO_OK : VIO_EIO;
 }
@@ -118,7 +136,7 @@ enum vio_result vblk_rw(struct vblk *b, bool write, uint64_t offset,
     if (buf == NULL || len == 0 || len % bs != 0 || offset % bs != 0 ||
         offset > b->capacity || len > b->capacity - offset)
         return VIO_EINVAL;
-    if (write && b->read_only)
+    if ((write && b->read_only) || b->failed)
         return VIO_EIO;
     /* Split at block boundaries: the device checks each request's alignment. */
     size_t chunk = ((size_t)b->seg_count * b->seg_len) & ~(size_t)(bs - 1);

@@ -9,6 +9,13 @@
 #include "virtio_io.h"
 #include "virtio_pci.h"
 
+/*
+ * How long one request may take. A host that is merely slow (a cloud disk
+ * under load, emulation) answers well within it; a hung device must not
+ * hang the unikernel with no word on the console.
+ */
+#define VBLK_TIMEOUT_NS (10ULL * 1000000000ULL)
+
 struct vblk_req_hdr {
     uint32_t type;
     uint32_t reserved;
@@ -23,6 +30,7 @@ struct vblk {
     uint32_t seg_len;    /* largest data descriptor */
     uint32_t seg_count;  /* most data descriptors per request */
     bool read_only;
+    bool failed; /* timed out once: reset, and refuses every request */
     struct vblk_req_hdr *hdr; /* device-visible request header */
     volatile uint8_t *status; /* device-visible status byte */
 };
@@ -34,7 +42,10 @@ bool vblk_init(struct vblk *b, struct vdev *d);
  * Reads (WRITE false) or writes LEN bytes at byte OFFSET through BUF,
  * waiting for completion. OFFSET and LEN must be multiples of the block
  * size, LEN non-zero and the range inside the device (else EINVAL); BUF
- * must be memory the device may access. EIO if the device failed.
+ * must be memory the device may access. EIO if the device failed, or did
+ * not complete a request within VBLK_TIMEOUT_NS: then the device is reset
+ * (so that it no longer owns BUF), the console says so, and every later
+ * request fails with EIO.
  */
 enum vio_result vblk_rw(struct vblk *b, bool write, uint64_t offset,
                         uint8_t *buf, size_t len);

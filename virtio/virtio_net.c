@@ -19,6 +19,25 @@
  */
 #define TX_WAIT_NS 1000000000ULL
 
+/*
+ * The device handed back descriptor ID, which is no buffer it owns: the
+ * entry is ignored (no buffer is reused on its word). Said once per device.
+ */
+static void device_error(struct vnet *n, const char *queue, uint16_t id)
+{
+    if (n->device_error_seen)
+        return;
+    n->device_error_seen = true;
+    if (id == VIRTQ_BAD_ID)
+        vplat_log("virtio-net: the device returned a %s descriptor outside "
+                  "the ring; ignored\n",
+                  queue);
+    else
+        vplat_log("virtio-net: the device returned %s descriptor %u, which "
+                  "it did not own; ignored\n",
+                  queue, (unsigned)id);
+}
+
 static uint8_t *slot_buf(uint8_t *bufs, const struct vnet *n, uint16_t slot)
 {
     return bufs + (size_t)slot * n->buf_size;
@@ -104,8 +123,12 @@ bool vnet_init(struct vnet *n, struct vdev *d)
     }
     /* Completed sends are reaped when convenient: no interrupt needed. */
     n->tx.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
-    n->tx_next = 0;
-    n->tx_inflight = 0;
+    for (uint16_t s = 0; s < n->tx_slots; s++) {
+        n->tx_free[s] = (uint16_t)(n->tx_slots - 1 - s);
+        n->tx_busy[s] = false;
+    }
+    n->tx_nfree = n->tx_slots;
+    n->device_error_seen = false;
     for (uint16_t s = 0; s < n->rx_slots; s++) {
         uint8_t *b = slot_buf(n->rx_bufs, n, s);
         virtq_push(&n->rx,
@@ -121,14 +144,21 @@ static void tx_reap(struct vnet *n)
 {
     uint16_t id;
     uint32_t len;
-    while (virtq_pop(&n->tx, &id, &len))
-        n->tx_inflight--;
+    while (virtq_pop(&n->tx, &id, &len)) {
+        uint16_t s = (uint16_t)(id / n->per_slot);
+        if (id % n->per_slot != 0 || s >= n->tx_slots || !n->tx_busy[s]) {
+            device_error(n, "transmit", id);
+            continue;
+        }
+        n->tx_busy[s] = false;
+        n->tx_free[n->tx_nfree++] = s;
+    }
 }
 
 void vnet_flush(struct vnet *n, bool (*give_up)(void *arg), void *arg)
 {
     tx_reap(n);
-    while (n->tx_inflight > 0 && !give_up(arg)) {
+    while (n->tx_nfree < n->tx_slots && !give_up(arg)) {
         vplat_pause();
         tx_reap(n);
     }
@@ -139,23 +169,22 @@ enum vio_result vnet_write(struct vnet *n, const uint8_t *buf, size_t len)
     if (buf == NULL || len > n->mtu + VNET_ETH_HLEN)
         return VIO_EINVAL;
     tx_reap(n);
-    if (n->tx_inflight == n->tx_slots) {
+    if (n->tx_nfree == 0) {
         uint64_t give_up = vplat_clock_ns() + TX_WAIT_NS;
-        while (n->tx_inflight == n->tx_slots && vplat_clock_ns() < give_up) {
+        while (n->tx_nfree == 0 && vplat_clock_ns() < give_up) {
             vplat_pause();
             tx_reap(n);
         }
     }
-    if (n->tx_inflight == n->tx_slots)
+    if (n->tx_nfree == 0)
         return VIO_OK; /* dropped, as a busy wire would */
 
-    uint16_t s = n->tx_next;
+    uint16_t s = n->tx_free[--n->tx_nfree];
+    n->tx_busy[s] = true;
     uint8_t *b = slot_buf(n->tx_bufs, n, s);
     memset(b, 0, n->hdr_len);
     memcpy(b + n->hdr_len, buf, len);
     virtq_push(&n->tx, slot_fill(n, &n->tx, b, s, (uint32_t)len, false));
-    n->tx_next = (uint16_t)((s + 1) % n->tx_slots);
-    n->tx_inflight++;
     vdev_kick(n->dev, &n->tx);
     return VIO_OK;
 }
@@ -170,11 +199,18 @@ enum vio_result vnet_read(struct vnet *n, uint8_t *buf, size_t size,
     if (!virtq_pop(&n->rx, &id, &used_len))
         return VIO_AGAIN;
     uint16_t s = (uint16_t)(id / n->per_slot);
+    if (id % n->per_slot != 0 || s >= n->rx_slots) {
+        /*
+         * Not a buffer we posted: nothing can be re-posted on its word
+         * (the slot it might mean may still be the device's).
+         */
+        device_error(n, "receive", id);
+        return VIO_EIO;
+    }
     enum vio_result r = VIO_OK;
-    if (s >= n->rx_slots || used_len < n->hdr_len || used_len > n->buf_size) {
-        /* A device that misbehaves loses the frame, not our memory. */
+    if (used_len < n->hdr_len || used_len > n->buf_size) {
+        /* A bad length loses the frame; the buffer is ours again. */
         r = VIO_AGAIN;
-        s = s < n->rx_slots ? s : 0;
     } else {
         size_t flen = used_len - n->hdr_len;
         const uint8_t *b = slot_buf(n->rx_bufs, n, s) + n->hdr_len;

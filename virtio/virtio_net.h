@@ -22,8 +22,15 @@ struct vnet {
     unsigned per_slot; /* descriptors per buffer: 1, or 2 (header apart) */
     size_t buf_size;   /* bytes per buffer: header and largest frame */
     uint16_t rx_slots, tx_slots;
-    uint16_t tx_next, tx_inflight;
     uint8_t *rx_bufs, *tx_bufs;
+    /*
+     * Transmit slots are taken from a stack of free ones and freed by the
+     * id the device returns: it may complete them in any order.
+     */
+    uint16_t tx_nfree;
+    uint16_t tx_free[VIRTQ_MAX_SIZE];
+    bool tx_busy[VIRTQ_MAX_SIZE]; /* the device owns this slot */
+    bool device_error_seen;       /* reported once on the console */
 };
 
 /*
@@ -33,12 +40,17 @@ struct vnet {
  */
 bool vnet_init(struct vnet *n, struct vdev *d);
 
-/* Queues one frame of LEN bytes; never blocks. EINVAL if LEN is too big. */
+/*
+ * Queues one frame of LEN bytes. EINVAL if LEN is too big. When every
+ * transmit buffer is still the device's, waits for one up to a bound
+ * (TX_WAIT_NS, one second), then drops the frame as a busy wire would.
+ */
 enum vio_result vnet_write(struct vnet *n, const uint8_t *buf, size_t len);
 
 /*
  * Takes one received frame into BUF (SIZE bytes, at least mtu + 14):
- * its length in *LEN. AGAIN if none is waiting.
+ * its length in *LEN. AGAIN if none is waiting; EIO if the device
+ * returned a buffer it was never given (the frame is lost).
  */
 enum vio_result vnet_read(struct vnet *n, uint8_t *buf, size_t size,
                           size_t *len);

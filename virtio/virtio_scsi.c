@@ -58,6 +58,8 @@ static int command(struct vscsi_host *h, uint16_t target, uint16_t lun,
                    const uint8_t *cdb, unsigned cdb_len, uint8_t *buf,
                    size_t len, bool to_device)
 {
+    if (h->failed)
+        return -1;
     uint8_t *c = h->cmd;
     memset(c, 0, CMD_HDR + h->cdb_size);
     c[0] = 1;
@@ -112,8 +114,21 @@ static int command(struct vscsi_host *h, uint16_t target, uint16_t lun,
     vdev_kick(h->dev, &h->req);
     uint16_t used_id;
     uint32_t used_len;
-    while (!virtq_pop(&h->req, &used_id, &used_len))
+    uint64_t deadline = vplat_clock_ns() + VSCSI_TIMEOUT_NS;
+    while (!virtq_pop(&h->req, &used_id, &used_len)) {
+        if (vplat_clock_ns() >= deadline) {
+            /* The reset takes the descriptors and BUF back from it. */
+            h->dev->ops->reset(h->dev);
+            h->failed = true;
+            vplat_log("virtio-scsi: the controller did not complete a "
+                      "command (0x%x) within %lu s; it is reset and fails "
+                      "every further request\n",
+                      (unsigned)cdb[0],
+                      (unsigned long)(VSCSI_TIMEOUT_NS / 1000000000ULL));
+            return -1;
+        }
         vplat_pause();
+    }
     vplat_rmb();
     if (h->resp[11] != RESP_OK)
         return -1;
@@ -201,6 +216,7 @@ bool vscsi_init(struct vscsi_host *h, struct vdev *d)
     h->dev = d;
     h->n_disks = 0;
     h->next_id = 1;
+    h->failed = false;
     if (!vdev_begin_init(d, 0)) {
         vplat_log("virtio-scsi: the device refused our features\n");
         return false;

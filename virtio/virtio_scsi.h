@@ -12,6 +12,9 @@
 
 #define VSCSI_DISKS_MAX 63
 
+/* How long one command may take; see VBLK_TIMEOUT_NS. */
+#define VSCSI_TIMEOUT_NS (10ULL * 1000000000ULL)
+
 struct vscsi_host;
 
 struct vscsi_disk {
@@ -32,6 +35,7 @@ struct vscsi_host {
     uint8_t *resp;      /* response, device-writable */
     uint8_t *scratch;   /* data of discovery commands */
     uint64_t next_id;
+    bool failed; /* timed out once: reset, and refuses every command */
     unsigned n_disks;
     struct vscsi_disk disks[VSCSI_DISKS_MAX];
 };
@@ -43,7 +47,11 @@ struct vscsi_host {
  */
 bool vscsi_init(struct vscsi_host *h, struct vdev *d);
 
-/* As vblk_rw(), on DISK (READ(16) / WRITE(16)). */
+/*
+ * As vblk_rw(), on DISK (READ(16) / WRITE(16)), with the same bound:
+ * a command not completed within VSCSI_TIMEOUT_NS resets the controller,
+ * says so on the console, and fails this and every later request (EIO).
+ */
 enum vio_result vscsi_rw(struct vscsi_disk *disk, bool write, uint64_t offset,
                          uint8_t *buf, size_t len);
 

@@ -59,7 +59,9 @@ bool virtq_pop(struct virtq *q, uint16_t *id, uint32_t *len)
     vplat_rmb();
     volatile struct virtq_used_elem *e =
         &q->used->ring[q->last_used & (q->num - 1)];
-    *id = (uint16_t)e->id;
+    /* A 32-bit id must not wrap into a valid one (num is at most 32768). */
+    uint32_t used_id = e->id;
+    *id = used_id < q->num ? (uint16_t)used_id : VIRTQ_BAD_ID;
     *len = e->len;
     q->last_used++;
     return true;

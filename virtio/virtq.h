@@ -15,6 +15,9 @@
 /* Largest queue the drivers ask for; devices may offer fewer. */
 #define VIRTQ_MAX_SIZE 256
 
+/* What virtq_pop() reports for a used entry whose id is outside the queue. */
+#define VIRTQ_BAD_ID 0xffff
+
 struct virtq_desc {
     uint64_t addr;
     uint32_t len;
@@ -79,7 +82,9 @@ static inline bool virtq_has_used(const struct virtq *q)
 
 /*
  * Takes the next used buffer: its chain head in *ID and the bytes written
- * in *LEN. False if there is none.
+ * in *LEN. False if there is none. Devices may complete buffers in any
+ * order: *ID is whatever the device wrote, VIRTQ_BAD_ID if that is not a
+ * descriptor of the queue (a device error the caller must handle).
  */
 bool virtq_pop(struct virtq *q, uint16_t *id, uint32_t *len);
 

@@ -37,6 +37,8 @@ static struct block_dev *dev_named(const char *name, size_t len)
         hvt_die("more than %u block devices", MFT_MAX_ENTRIES);
     struct block_dev *d = &devs[ndevs++];
     d->name = strndup(name, len);
+    if (d->name == NULL)
+        hvt_die("out of memory");
     d->fd = -1;
     return d;
 }
@@ -66,6 +68,8 @@ static bool block_option(const char *opt)
         if (d->path)
             hvt_die("%s: '%s' is attached twice", opt, d->name);
         d->path = strdup(value);
+        if (d->path == NULL)
+            hvt_die("out of memory");
         return true;
     }
     return false;
@@ -77,6 +81,35 @@ static const struct hvt_sandbox_rule block_rules[] = {
     { SYS_pwrite64, false, 0, "BLOCK_WRITE" },
     { SYS_fdatasync, false, 0, "flush the file at exit" },
 };
+
+/*
+ * Locks the whole of D's file for the life of the tender, as QEMU does:
+ * an open-file-description lock (per open file, not per process, so a
+ * forked helper does not drop it), exclusive because the guest may write.
+ * Another tender, or QEMU, using the same file is refused here instead of
+ * both writing it at once. A file system without such locks is used
+ * unlocked, as QEMU does.
+ */
+static void lock_file(struct block_dev *d, const char *opt)
+{
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    if (fcntl(d->fd, F_OFD_SETLK, &fl) == 0)
+        return;
+    if (errno != EAGAIN && errno != EACCES)
+        return; /* ENOLCK, EINVAL, EOPNOTSUPP: no locks here */
+    /* Who holds it: OFD locks carry no process id, only their kind. */
+    struct flock held = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    const char *kind = "a lock";
+    if (fcntl(d->fd, F_OFD_GETLK, &held) == 0) {
+        if (held.l_type == F_WRLCK)
+            kind = "a write (exclusive) lock";
+        else if (held.l_type == F_RDLCK)
+            kind = "a read (shared) lock";
+    }
+    hvt_die("%s=%s: in use: another process holds %s on it (another "
+            "solo5-hvt, or QEMU?)",
+            opt, d->path, kind);
+}
 
 static void block_setup(struct hvt *hvt)
 {
@@ -96,6 +129,7 @@ static void block_setup(struct hvt *hvt)
             hvt_die("%s=%s: %s", opt, d->path, strerror(errno));
         if (fstat(d->fd, &st) < 0)
             hvt_die("%s=%s: %s", opt, d->path, strerror(errno));
+        lock_file(d, opt);
         if (S_ISREG(st.st_mode)) {
             d->capacity = (uint64_t)st.st_size;
         } else if (S_ISBLK(st.st_mode)) {

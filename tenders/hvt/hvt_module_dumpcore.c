@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -96,6 +97,56 @@ static void helper(int dirfd, int file, int cmd, int ack)
     _exit(0);
 }
 
+/* Closes descriptors LO to HI (inclusive). */
+static void close_span(unsigned lo, unsigned hi)
+{
+    if (close_range(lo, hi, 0) == 0)
+        return;
+    /*
+     * Kernels before 5.9 lack close_range: close one by one, up to the
+     * highest descriptor this process may have had (at least 65536, as
+     * --net:NAME=@FD takes descriptors up to 65535).
+     */
+    rlim_t max = 65536;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > max)
+            max = rl.rlim_cur;
+        if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max > max)
+            max = rl.rlim_max;
+    }
+    if (max > (1u << 20))
+        max = 1u << 20;
+    if (hi > max - 1)
+        hi = (unsigned)(max - 1);
+    for (unsigned fd = lo; fd <= hi && fd >= lo; fd++)
+        close((int)fd);
+}
+
+/*
+ * Closes every descriptor from 3 up but the N in KEEP, however high: the
+ * tender may hold any number (taps passed as --net:NAME=@FD, block files).
+ */
+static void close_all_but(int *keep, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++) {
+        for (unsigned j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+            int t = keep[j];
+            keep[j] = keep[j - 1];
+            keep[j - 1] = t;
+        }
+    }
+    unsigned lo = 3;
+    for (unsigned i = 0; i < n; i++) {
+        if (keep[i] < 0 || (unsigned)keep[i] < lo)
+            continue;
+        if ((unsigned)keep[i] > lo)
+            close_span(lo, (unsigned)keep[i] - 1);
+        lo = (unsigned)keep[i] + 1;
+    }
+    close_span(lo, ~0u);
+}
+
 /* The sandbox's lines for the unnamed core file and the helper's pipes. */
 static const struct hvt_sandbox_rule core_file_rules[] = {
     { SYS_pwrite64, false, 0, "dumpcore: write the unnamed core file" },
@@ -136,11 +187,9 @@ static void dumpcore_setup(struct hvt *hvt)
     if (pid < 0)
         hvt_die("--dumpcore: fork: %s", strerror(errno));
     if (pid == 0) {
-        /* Keep only what the helper uses (and stderr). */
-        for (int fd = 3; fd < 1024; fd++) {
-            if (fd != dirfd && fd != dc.file && fd != cmd[0] && fd != ack[1])
-                close(fd);
-        }
+        /* Keep only what the helper uses (and stdin, stdout, stderr). */
+        int keep[] = { dirfd, dc.file, cmd[0], ack[1] };
+        close_all_but(keep, sizeof keep / sizeof keep[0]);
         helper(dirfd, dc.file, cmd[0], ack[1]);
     }
     close(dirfd);

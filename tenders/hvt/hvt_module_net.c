@@ -32,6 +32,8 @@ static struct hvt_net_dev *dev_named(const char *name, size_t len)
         hvt_die("more than %u network devices", MFT_MAX_ENTRIES);
     struct hvt_net_dev *d = &devs[ndevs++];
     d->name = strndup(name, len);
+    if (d->name == NULL)
+        hvt_die("out of memory");
     d->fd = -1;
     return d;
 }
@@ -73,6 +75,8 @@ static bool net_option(const char *opt)
         if (d->iface)
             hvt_die("%s: '%s' is attached twice", opt, d->name);
         d->iface = strdup(value);
+        if (d->iface == NULL)
+            hvt_die("out of memory");
         return true;
     }
     return false;

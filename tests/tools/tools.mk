@@ -22,3 +22,9 @@ ALL += $(TB)/tools/rie_preload.so
 $(TB)/tools/rie_preload.so: tests/tools/rie_preload.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -shared -fPIC -O2 -Wall -Wextra -Werror $< -o $@
+
+# strdup and strndup failing, for the tender's out-of-memory paths.
+ALL += $(TB)/tools/nomem_preload.so
+$(TB)/tools/nomem_preload.so: tests/tools/nomem_preload.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -shared -fPIC -O2 -Wall -Wextra -Werror $< -o $@
