@@ -4,6 +4,10 @@
 # interfaces, MTU 9000, MAC and descriptor options, and the unikernels that
 # need a tap among their devices (maxdevices, acquire).
 
+# Every test here needs /dev/kvm (tests/run-tests.sh runs them in the
+# test VM where the machine has none).
+# bats file_tags=kvm
+
 bats_require_minimum_version 1.5.0
 load lib
 load tools/selftest

@@ -50,12 +50,16 @@ mount -t proc proc $R/proc &&
     mount -t sysfs sysfs $R/sys &&
     mount -t devtmpfs devtmpfs $R/dev &&
     mkdir -p $R/dev/pts $R/dev/shm &&
-    mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts &&
+    mount -t devpts -o ptmxmode=0666 devpts $R/dev/pts &&
+    ln -sf /proc/self/fd $R/dev/fd &&
+    ln -sf /proc/self/fd/0 $R/dev/stdin &&
+    ln -sf /proc/self/fd/1 $R/dev/stdout &&
+    ln -sf /proc/self/fd/2 $R/dev/stderr &&
     mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm &&
     mount -t tmpfs -o mode=1777 tmpfs $R/tmp &&
     mount -t tmpfs -o mode=0755 tmpfs $R/run &&
     mount -t tmpfs -o mode=1777 tmpfs $R/var/tmp ||
-    fail "cannot mount proc, sys, dev or the tmpfs folders in the new root"
+    fail "cannot set up proc, sys, dev or the tmpfs folders in the new root"
 mkdir -p $R/run/solo5-vm && cp /job/job.sh $R/run/solo5-vm/job.sh ||
     fail "no job.sh in the job folder"
 [ -c $R/dev/kvm ] || fail "no /dev/kvm after loading kvm_amd (is SVM in QEMU's -cpu?)"
