@@ -8,6 +8,9 @@ TB=$TOP/build/tests
 HVT=$BIN/solo5-hvt
 
 # skip_unless_kvm: skip the test with a reason when /dev/kvm is unusable.
+# A test that calls it also carries "# bats test_tags=kvm" (or its file
+# "# bats file_tags=kvm"): tests/run-tests.sh then runs it in the test VM
+# on machines without /dev/kvm, so it skips only with SOLO5_TEST_VM=0.
 skip_unless_kvm() {
     [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "no usable /dev/kvm"
 }

@@ -7,7 +7,10 @@
 # The command runs in the current directory with LD_PRELOAD set to
 # build/tests/vm/tss_preload.so (see docs/testing.md, "The test VM").
 # Environment: SOLO5_VM_TIMEOUT (seconds, default 3600), SOLO5_VM_MEM
-# (default 6G), SOLO5_VM_CPUS (default 2), SOLO5_VM_CACHE (artifact cache).
+# (default 6G), SOLO5_VM_CPUS (default 2), SOLO5_VM_CACHE (artifact cache),
+# SOLO5_VM_APPEND (more kernel parameters). The kernel runs with
+# mitigations=off: the VM guards nothing, and page-table isolation's CR3
+# switch on every system call costs TCG a flush of its software TLB.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 PRELOAD=$TOP/build/tests/vm/tss_preload.so
@@ -36,8 +39,10 @@ trap 'echo "run-in-vm: terminated" >&2; exit 143' TERM
 [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "SOLO5_VM_TIMEOUT must be a number of seconds, not '$TIMEOUT'"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installed (Debian package qemu-system-x86)"
 [ -f "$PRELOAD" ] || die "$PRELOAD is not built (run make)"
-[[ $PWD == /* && $PWD != /tmp* && $PWD != /run* ]] ||
-    die "run it from a folder the VM sees as on the host, not $PWD"
+case $PWD in
+    /run | /run/* | /var/tmp | /var/tmp/* | /proc* | /sys* | /dev*)
+        die "run it from a folder the VM sees as on the host, not $PWD" ;;
+esac
 
 art=$("$TOP/tests/vm/artifacts.sh") || die "the VM's kernel or busybox could not be prepared"
 kernel=$(sed -n 's/^kernel=//p' <<<"$art")
@@ -77,7 +82,7 @@ timeout -s KILL "$TIMEOUT" qemu-system-x86_64 \
     -nodefaults -no-user-config -display none -no-reboot \
     -serial stdio \
     -kernel "$kernel" -initrd "$initrd" \
-    -append "console=ttyS0 quiet loglevel=0 panic=-1 rdinit=/init" \
+    -append "console=ttyS0 quiet loglevel=0 panic=-1 rdinit=/init mitigations=off ${SOLO5_VM_APPEND:-}" \
     -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
     -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
     -fsdev local,id=job,path="$JOB/share",security_model=none \

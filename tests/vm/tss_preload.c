@@ -1,4 +1,5 @@
-/* tss_preload.c: test-VM-only LD_PRELOAD object that hands KVM an available TSS type. */
+/* tss_preload.c: test-VM-only LD_PRELOAD object that hands KVM an available TSS
+ * type. */
 
 /*
  * Why: inside the test VM, /dev/kvm is KVM on SVM emulated by QEMU's TCG.
@@ -23,7 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define TSS64_BUSY 11
+#define TSS64_BUSY      11
 #define TSS64_AVAILABLE 9
 
 int ioctl(int fd, unsigned long request, ...);
