@@ -85,6 +85,32 @@ for s in "${suites[@]}"; do
     if has_tag "$s" kvm || has_tag "$s" hvs; then
         vm_suites+=("$s")
     fi
+done
+
+# The VM part runs while the host suites do (it waits mostly on one
+# emulated vCPU); its output follows theirs. SOLO5_TEST_VM_SERIAL=1 runs it
+# afterwards instead, with its output live.
+vm_pid=
+vm_start=$SECONDS
+start_vm_part() {
+    echo "# the KVM part, in one test VM: ${vm_suites[*]}"
+    tests/vm/run-in-vm.sh tests/vm/kvm-part.sh "${vm_suites[@]}" >"$work/vm.log" 2>&1 &
+    vm_pid=$!
+    vm_start=$SECONDS
+}
+stop_vm_part() {
+    [ -n "$vm_pid" ] && kill "$vm_pid" 2>/dev/null && wait "$vm_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap stop_vm_part EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+if [ ${#vm_suites[@]} -gt 0 ] && [ -z "${SOLO5_TEST_VM_SERIAL:-}" ]; then
+    start_vm_part
+    echo "# (its output comes after the host suites')"
+fi
+
+for s in "${suites[@]}"; do
     # A suite tagged kvm as a whole has no part to run here.
     grep -qE '^# bats file_tags=(.*,)?kvm(,.*)?$' "$s" && continue
     echo "# suite: $s"
@@ -95,10 +121,18 @@ for s in "${suites[@]}"; do
 done
 
 if [ ${#vm_suites[@]} -gt 0 ]; then
-    echo "# the KVM part, in one test VM: ${vm_suites[*]}"
-    start=$SECONDS
-    tests/vm/run-in-vm.sh tests/vm/kvm-part.sh "${vm_suites[@]}" 2>&1 | tee "$work/vm.log"
-    echo "# the test VM ran $((SECONDS - start)) s in all"
+    if [ -z "$vm_pid" ]; then
+        start_vm_part
+        tail -f --pid="$vm_pid" "$work/vm.log" &
+        wait "$vm_pid"
+        wait
+    else
+        echo "# waiting for the test VM"
+        wait "$vm_pid"
+        cat "$work/vm.log"
+    fi
+    vm_pid=
+    echo "# the test VM ran $((SECONDS - vm_start)) s in all"
     # kvm-part.sh opens each suite's output with "# kvm part: SUITE".
     for s in "${vm_suites[@]}"; do
         awk -v s="$s" '/^# kvm part: / { on = ($4 == s); next } on' "$work/vm.log" >"$work/log"
