@@ -51,7 +51,7 @@ start_ut() {
     # Not through in_ns: a backgrounded function is a subshell, and $!
     # would name it instead of the process that must be stopped. Without
     # bats' fd 3, which a leftover process would hold, making bats wait.
-    ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" "$HVT" "${UT_OPTS[@]}" \
+    ip netns exec "$NS" timeout "$(slow "${UT_TIMEOUT:-600}")" "$HVT" "${UT_OPTS[@]}" \
         -- "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
     UT_PID=$!
     for i in $(seq 1 300); do
@@ -89,7 +89,7 @@ finish_ut() {
 ping_ok() {
     local addr=$1 out
     shift
-    out=$(in_ns timeout "${PING_TIMEOUT:-60}" ping "$@" "$addr" 2>&1)
+    out=$(in_ns timeout "$(slow "${PING_TIMEOUT:-60}")" ping "$@" "$addr" 2>&1)
     if ! grep -q ', 0% packet loss' <<<"$out"; then
         echo "ping $* $addr lost packets or failed:" >&2
         echo "$out" >&2

@@ -15,6 +15,15 @@ skip_unless_kvm() {
     [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "no usable /dev/kvm"
 }
 
+# slow SECONDS: SECONDS times $SOLO5_TEST_SLOW (default 1), for timeouts
+# that only guard against hangs. The test VM sets SOLO5_TEST_SLOW=4: there
+# every guest instruction and exit is emulated, on a machine that may be
+# shared, and a guard that fires there would report an emulator's speed,
+# not a hang. Never use it to loosen a check about what the code does.
+slow() {
+    echo $(($1 * ${SOLO5_TEST_SLOW:-1}))
+}
+
 # skip_unless_cmd CMD [PACKAGE]: skip when CMD is not installed.
 skip_unless_cmd() {
     command -v "$1" >/dev/null 2>&1 || skip "$1 not installed (Debian package ${2:-$1})"
