@@ -173,11 +173,11 @@ guest_mac() {
 @test "net: --net:NAME=@FD uses a tap descriptor opened by the launcher" {
     skip_unless_cmd python3
     netns_tap tap0 10.0.0.1/24
-    ip netns exec "$NS" timeout 60 python3 "$TOP/tests/tools/tapfd.py" tap0 \
+    ip netns exec "$NS" timeout "$(slow 60)" python3 "$TOP/tests/tools/tapfd.py" tap0 \
         "$HVT" --net:service0=@FD -- "$(ut net)" limit=2 >"$WORK/out" 2>&1 &
     UT_PID=$!
     local i
-    for i in $(seq 1 300); do
+    for i in $(seq 1 "$(slow 300)"); do
         grep -q '^net: ready$' "$WORK/out" && break
         sleep 0.1
     done
