@@ -54,7 +54,7 @@ start_ut() {
     ip netns exec "$NS" timeout "$(slow "${UT_TIMEOUT:-600}")" "$HVT" "${UT_OPTS[@]}" \
         -- "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
     UT_PID=$!
-    for i in $(seq 1 300); do
+    for i in $(seq 1 "$(slow 300)"); do
         grep -q '^net: ready$' "$WORK/out" && return 0
         kill -0 "$UT_PID" 2>/dev/null || break
         sleep 0.1
