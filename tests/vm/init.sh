@@ -39,13 +39,14 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro hostroo
     fail "cannot mount the host root (9p tag hostroot)"
 # Tests write where they would on the host (/tmp, $HOME, build/): an
 # overlay keeps every write in the VM's memory, and the host untouched.
-# /tmp stays the host's, seen through it, so that a tree checked out
-# under /tmp is there too; /run and /var/tmp start empty.
+# /tmp is a fresh tmpfs too (overlayfs on 6.1 refuses O_TMPFILE, which
+# the tender's dumpcore uses), unless the host asked for its own /tmp
+# through the overlay (/job/host-tmp: the tree is under /tmp).
 mount -t tmpfs -o mode=0755 rw /rw && mkdir -p /rw/upper /rw/work $R ||
     fail "cannot make the tmpfs for writes"
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay $R ||
     fail "cannot mount the overlay over the host root"
-for d in run var/tmp dev/shm; do
+for d in tmp run var/tmp dev/shm; do
     mkdir -p "$R/$d"
 done
 mount -t proc proc $R/proc &&
@@ -58,6 +59,7 @@ mount -t proc proc $R/proc &&
     ln -sf /proc/self/fd/1 $R/dev/stdout &&
     ln -sf /proc/self/fd/2 $R/dev/stderr &&
     mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm &&
+    { [ -f /job/host-tmp ] || mount -t tmpfs -o mode=1777 tmpfs $R/tmp; } &&
     mount -t tmpfs -o mode=0755 tmpfs $R/run &&
     mount -t tmpfs -o mode=1777 tmpfs $R/var/tmp ||
     fail "cannot set up proc, sys, dev or the tmpfs folders in the new root"

@@ -64,6 +64,9 @@ fi
 # The job: the caller's SOLO5_* variables, PATH and locale, the preload
 # shim, then the command in this directory.
 mkdir "$JOB/share"
+case $PWD:$TOP in
+    /tmp/* | *:/tmp/*) touch "$JOB/share/host-tmp" ;;
+esac
 {
     echo "export PATH=$(printf %q "$PATH") HOME=/root LANG=C.UTF-8 SOLO5_IN_TEST_VM=1"
     while IFS= read -r v; do
