@@ -59,6 +59,7 @@ tender_status() {
 
 # ------------------------------------------------------- options and errors
 
+# bats test_tags=kvm
 @test "production solo5-hvt refuses the debug options as unknown" {
     skip_unless_kvm
     for opt in --gdb --gdb-port=1234 --dumpcore="$WORK"; do
@@ -81,6 +82,7 @@ tender_status() {
     expect_line '^  --dumpcore=DIR'
 }
 
+# bats test_tags=kvm
 @test "--dumpcore with a missing, non-directory or unwritable DIR is one line before the guest starts" {
     skip_unless_kvm
     run --separate-stderr "$HVTD" --dumpcore="$WORK/nonexistent" "$UK" count
@@ -157,6 +159,7 @@ EOF
     done
 }
 
+# bats test_tags=kvm
 @test "--gdb on a port already taken is an error before the guest starts" {
     skip_unless_kvm
     start_debug "$UK" count
@@ -180,6 +183,7 @@ dump() {
     [[ $stderr == *"solo5-hvt: dumpcore: core dumped to $CORE"* ]] || { echo "stderr: $stderr" >&2; false; }
 }
 
+# bats test_tags=kvm
 @test "dumpcore: a guest fault leaves a core whose backtrace is the faulting function's" {
     skip_unless_kvm
     dump fault
@@ -196,6 +200,7 @@ dump() {
     expect_line '^\$2 = 42$'
 }
 
+# bats test_tags=kvm
 @test "dumpcore: solo5_abort() leaves a core whose backtrace goes through it" {
     skip_unless_kvm
     dump abort
@@ -207,6 +212,7 @@ dump() {
     expect_line ' solo5_app_main \('
 }
 
+# bats test_tags=kvm
 @test "dumpcore: a core holds the used pages only (sparse, not all guest memory)" {
     skip_unless_kvm
     dump fault
@@ -224,6 +230,7 @@ dump() {
     expect_no_line '^ +LOAD +0x[0-9a-f]+ 0x0+ '
 }
 
+# bats test_tags=kvm
 @test "dumpcore: a guest that exits normally, or with a status, leaves nothing" {
     skip_unless_kvm
     mkdir "$WORK/cores"
@@ -234,6 +241,7 @@ dump() {
     [ -z "$(ls -A "$WORK/cores")" ] || { ls -la "$WORK/cores" >&2; false; }
 }
 
+# bats test_tags=kvm
 @test "dumpcore: a tender-detected fault dumps too" {
     skip_unless_kvm
     [ -f "$(ut hypercall)" ] || skip "the hypercall self-test is not built"
@@ -252,6 +260,7 @@ dump() {
 
 # -------------------------------------------------------------------- gdb
 
+# bats test_tags=kvm
 @test "gdb: break in solo5_app_main, read a variable, step, continue to exit" {
     skip_unless_kvm
     skip_unless_cmd gdb
@@ -275,6 +284,7 @@ dump() {
     grep -q 'exit with status 0' "$WORK/out"
 }
 
+# bats test_tags=kvm
 @test "gdb: the guest waits before its first instruction" {
     skip_unless_kvm
     skip_unless_cmd gdb
@@ -293,6 +303,7 @@ dump() {
     [ ! -s "$WORK/out" ]
 }
 
+# bats test_tags=kvm
 @test "gdb: segment and control registers, memory write, breakpoints removed" {
     skip_unless_kvm
     skip_unless_cmd gdb
@@ -316,6 +327,7 @@ dump() {
     [ "$TSTATUS" -eq 1 ]
 }
 
+# bats test_tags=kvm
 @test "gdb: a guest fault stops in gdb at the faulting line; continuing gives it to the guest" {
     skip_unless_kvm
     skip_unless_cmd gdb
@@ -330,6 +342,7 @@ dump() {
     grep -q 'ABORT: #PF page fault' "$WORK/out"
 }
 
+# bats test_tags=kvm
 @test "gdb: detach lets the guest run on to its end" {
     skip_unless_kvm
     skip_unless_cmd gdb
@@ -341,6 +354,7 @@ dump() {
     [ "$TSTATUS" -eq 0 ] || { echo "tender status $TSTATUS" >&2; cat "$WORK/err" >&2; false; }
 }
 
+# bats test_tags=kvm
 @test "gdb: the guest still runs under the seccomp filter while debugged" {
     skip_unless_kvm
     skip_unless_cmd gdb
@@ -354,6 +368,7 @@ dump() {
     expect_line 'exited normally'
 }
 
+# bats test_tags=kvm
 @test "gdb: SIGTERM ends a tender that waits for gdb" {
     skip_unless_kvm
     start_debug "$UK" count
@@ -364,6 +379,7 @@ dump() {
     [ "$TSTATUS" -eq 143 ] || { echo "status $TSTATUS" >&2; false; }
 }
 
+# bats test_tags=kvm
 @test "gdb: a debugger that dies leaves the guest to run on, not the tender killed" {
     skip_unless_kvm
     skip_unless_cmd gdb
@@ -375,6 +391,7 @@ dump() {
     grep -q 'exit with status 0' "$WORK/out"
 }
 
+# bats test_tags=kvm
 @test "gdb: software watchpoints and finish; hardware ones are refused" {
     skip_unless_kvm
     skip_unless_cmd gdb

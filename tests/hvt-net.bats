@@ -4,6 +4,10 @@
 # interfaces, MTU 9000, MAC and descriptor options, and the unikernels that
 # need a tap among their devices (maxdevices, acquire).
 
+# Every test here needs /dev/kvm (tests/run-tests.sh runs them in the
+# test VM where the machine has none).
+# bats file_tags=kvm
+
 bats_require_minimum_version 1.5.0
 load lib
 load tools/selftest
@@ -47,10 +51,10 @@ start_ut() {
     # Not through in_ns: a backgrounded function is a subshell, and $!
     # would name it instead of the process that must be stopped. Without
     # bats' fd 3, which a leftover process would hold, making bats wait.
-    ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" "$HVT" "${UT_OPTS[@]}" \
+    ip netns exec "$NS" timeout "$(slow "${UT_TIMEOUT:-600}")" "$HVT" "${UT_OPTS[@]}" \
         -- "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
     UT_PID=$!
-    for i in $(seq 1 300); do
+    for i in $(seq 1 "$(slow 300)"); do
         grep -q '^net: ready$' "$WORK/out" && return 0
         kill -0 "$UT_PID" 2>/dev/null || break
         sleep 0.1
@@ -85,7 +89,7 @@ finish_ut() {
 ping_ok() {
     local addr=$1 out
     shift
-    out=$(in_ns timeout "${PING_TIMEOUT:-60}" ping "$@" "$addr" 2>&1)
+    out=$(in_ns timeout "$(slow "${PING_TIMEOUT:-60}")" ping "$@" "$addr" 2>&1)
     if ! grep -q ', 0% packet loss' <<<"$out"; then
         echo "ping $* $addr lost packets or failed:" >&2
         echo "$out" >&2
@@ -169,11 +173,11 @@ guest_mac() {
 @test "net: --net:NAME=@FD uses a tap descriptor opened by the launcher" {
     skip_unless_cmd python3
     netns_tap tap0 10.0.0.1/24
-    ip netns exec "$NS" timeout 60 python3 "$TOP/tests/tools/tapfd.py" tap0 \
+    ip netns exec "$NS" timeout "$(slow 60)" python3 "$TOP/tests/tools/tapfd.py" tap0 \
         "$HVT" --net:service0=@FD -- "$(ut net)" limit=2 >"$WORK/out" 2>&1 &
     UT_PID=$!
     local i
-    for i in $(seq 1 300); do
+    for i in $(seq 1 "$(slow 300)"); do
         grep -q '^net: ready$' "$WORK/out" && break
         sleep 0.1
     done

@@ -3,6 +3,10 @@
 # no network; see hvt-net.bats), and the tender behaviour they show: command
 # line, exit status, faults, block devices, signals.
 
+# Every test here needs /dev/kvm (tests/run-tests.sh runs them in the
+# test VM where the machine has none).
+# bats file_tags=kvm
+
 bats_require_minimum_version 1.5.0
 load lib
 load tools/selftest

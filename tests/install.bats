@@ -21,6 +21,7 @@ install_prefix() {
     expect_status 0
 }
 
+# bats test_tags=kvm
 @test "install: the installed toolchain builds a unikernel that runs" {
     skip_unless_kvm
     install_prefix
@@ -39,6 +40,7 @@ install_prefix() {
     expect_line '"target": "hvt"'
 }
 
+# bats test_tags=kvm
 @test "install: the -ld wrapper links the same unikernel" {
     skip_unless_kvm
     install_prefix
@@ -54,6 +56,7 @@ install_prefix() {
     expect_line '^SUCCESS$'
 }
 
+# bats test_tags=kvm
 @test "install: pkg-config flags build a unikernel with the plain compiler" {
     skip_unless_kvm
     skip_unless_cmd pkg-config

@@ -8,8 +8,20 @@ TB=$TOP/build/tests
 HVT=$BIN/solo5-hvt
 
 # skip_unless_kvm: skip the test with a reason when /dev/kvm is unusable.
+# A test that calls it also carries "# bats test_tags=kvm" (or its file
+# "# bats file_tags=kvm"): tests/run-tests.sh then runs it in the test VM
+# on machines without /dev/kvm, so it skips only with SOLO5_TEST_VM=0.
 skip_unless_kvm() {
     [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "no usable /dev/kvm"
+}
+
+# slow SECONDS: SECONDS times $SOLO5_TEST_SLOW (default 1), for timeouts
+# that only guard against hangs. The test VM sets SOLO5_TEST_SLOW=4: there
+# every guest instruction and exit is emulated, on a machine that may be
+# shared, and a guard that fires there would report an emulator's speed,
+# not a hang. Never use it to loosen a check about what the code does.
+slow() {
+    echo $(($1 * ${SOLO5_TEST_SLOW:-1}))
 }
 
 # skip_unless_cmd CMD [PACKAGE]: skip when CMD is not installed.

@@ -42,6 +42,7 @@ ends_by_tender() {
     expect_line "^solo5-hvt: $2"
 }
 
+# bats test_tags=kvm
 @test "hostile: SYSCALL does not reach a privileged entry point" {
     # Hardware KVM: #UD (EFER.SCE is clear). PVM: enters LSTAR, which is 0,
     # and page 0 is never mapped. Either way the guest ends.
@@ -50,39 +51,47 @@ ends_by_tender() {
     expect_line '^Solo5: ABORT: (#UD|#PF)'
 }
 
+# bats test_tags=kvm
 @test "hostile: INT 0x80 does not enter a gate" {
     ends_in_guest int80 '(#UD|#GP)'
 }
 
+# bats test_tags=kvm
 @test "hostile: the page tables are not even mapped" {
     ends_in_guest ptwrite '#PF page fault .*write access to 0x10000'
 }
 
+# bats test_tags=kvm
 @test "hostile: the GDT and the exception stack are supervisor-only" {
     ends_in_guest gdtwrite '#PF page fault .*write access to 0x5008'
     ends_in_guest stackwrite '#PF page fault .*write access to 0xff00'
 }
 
+# bats test_tags=kvm
 @test "hostile: the boot information is read-only" {
     ends_in_guest bootinfo '#PF page fault .*write access to 0x1000'
 }
 
+# bats test_tags=kvm
 @test "hostile: privileged instructions fault at CPL3" {
     ends_in_guest cr3 '#GP'
     ends_in_guest wrmsr '#GP'
     ends_in_guest hlt '#GP'
 }
 
+# bats test_tags=kvm
 @test "hostile: ports outside the I/O bitmap fault, others the tender refuses" {
     ends_in_guest portin '#GP'
     ends_in_guest portout '#GP'
     ends_by_tender hcport 'port I/O the tender does not serve: out to port 0x509 \(1 bytes\)'
 }
 
+# bats test_tags=kvm
 @test "hostile: memory beyond the guest's is not mapped" {
     ends_in_guest highmem '#PF page fault .*read access to 0x100000000'
 }
 
+# bats test_tags=kvm
 @test "hostile: a guest that destroys its own IDT ends in a triple fault, status 1" {
     ends_by_tender idtsmash 'guest triple fault'
 }
@@ -104,6 +113,7 @@ ends_by_tender() {
     done
 }
 
+# bats test_tags=kvm
 @test "seccomp: the tender runs in filter mode and maps no guest memory executable" {
     skip_unless_kvm
     truncate -s 1M "$WORK/disk"

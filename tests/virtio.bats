@@ -53,6 +53,7 @@ run_ut() {
 
 # ---------------------------------------------------------------- start-up
 
+# bats test_tags=hvs
 @test "hello: command line empty, joined by single spaces, long" {
     local long
     long=$(head -c 6000 /dev/zero | tr '\0' 'x')
@@ -70,6 +71,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "hello: a banner before and an exit line after; nothing on stderr" {
     for HV in "${HVS[@]}"; do
         run --separate-stderr timeout 180 "$RUN" -q -H "$HV" "$(ut hello)"
@@ -82,6 +84,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "virtio-boottime: the guest's own boot time is reported (a figure, not judged)" {
     for HV in "${HVS[@]}"; do
         run_ut virtio-boottime --solo5:quiet
@@ -91,6 +94,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "quiet: --solo5:quiet leaves only the unikernel's output" {
     for HV in "${HVS[@]}"; do
         run_ut quiet --solo5:quiet a b
@@ -104,6 +108,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "exitcode: the exit status passes through the runner" {
     local n
     for HV in "${HVS[@]}"; do
@@ -119,6 +124,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "console: bytes pass unchanged through the UART, 0 to 255, small and large writes" {
     local line='the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGH'
     {
@@ -139,6 +145,7 @@ run_ut() {
 
 # ----------------------------------------------------------- memory, CPU
 
+# bats test_tags=hvs
 @test "memory: -m sets the heap, all of it is usable, and memory ends there" {
     local m h
     for HV in "${HVS[@]}"; do
@@ -157,6 +164,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "globals, fpu, tls, notls: the application's memory and CPU state" {
     local t
     for HV in "${HVS[@]}"; do
@@ -167,6 +175,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "ssp: a smashed stack canary aborts" {
     for HV in "${HVS[@]}"; do
         run_ut ssp
@@ -175,6 +184,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "zeropage: NULL reads, writes and calls fault" {
     local how
     for HV in "${HVS[@]}"; do
@@ -186,6 +196,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "wnox: code is not writable; data, rodata, BSS, heap, stack not executable" {
     local where
     for HV in "${HVS[@]}"; do
@@ -200,6 +211,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "exception: fatal exceptions abort, naming the trap" {
     for HV in "${HVS[@]}"; do
         run_ut exception ud
@@ -213,6 +225,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "virtio-cpl0: IDT, GDT, TSS, page tables and CPL0 stack are out of the application's reach" {
     local what
     for HV in "${HVS[@]}"; do
@@ -230,6 +243,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "hostile: privileged instructions and stray ports from the application abort" {
     local how
     for HV in "${HVS[@]}"; do
@@ -242,6 +256,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "abort: solo5_abort() gives status 255 and an ABORT line" {
     for HV in "${HVS[@]}"; do
         run_ut abort
@@ -250,6 +265,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "time: clocks, yield deadlines, wall clock near the host's" {
     for HV in "${HVS[@]}"; do
         # The host's time as the guest starts: firmware takes a while under KVM.
@@ -260,6 +276,7 @@ run_ut() {
 
 # ------------------------------------------------------------------ block
 
+# bats test_tags=hvs
 @test "block: virtio-blk, data in the backing file, read back on a second run" {
     for HV in "${HVS[@]}"; do
         rm -f "$WORK/disk"
@@ -276,6 +293,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "block: virtio-scsi disks are block devices" {
     for HV in "${HVS[@]}"; do
         rm -f "$WORK/disk"
@@ -289,6 +307,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "block: a device smaller than the largest I/O, on blk and scsi" {
     local s
     for HV in "${HVS[@]}"; do
@@ -303,6 +322,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "block: 4096-byte sectors on virtio-blk and virtio-scsi" {
     local s dev
     for HV in "${HVS[@]}"; do
@@ -321,6 +341,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "q35: a disk behind a PCIe root port (modern-only) on a secondary bus" {
     for HV in "${HVS[@]}"; do
         rm -f "$WORK/disk"
@@ -333,6 +354,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "pci: a disk at slot 5 behind a PCI-to-PCI bridge is found" {
     for HV in "${HVS[@]}"; do
         rm -f "$WORK/disk"
@@ -345,6 +367,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "transports: legacy-only and modern-only virtio-blk devices both work" {
     local mode
     for HV in "${HVS[@]}"; do
@@ -363,6 +386,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "devices: a device the manifest does not use is reported and left alone" {
     for HV in "${HVS[@]}"; do
         truncate -s 1M "$WORK/unused"
@@ -376,6 +400,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "devices: a manifest entry without a device aborts before the application" {
     for HV in "${HVS[@]}"; do
         run_ut block
@@ -447,6 +472,7 @@ net_setup() {
     netns_create
 }
 
+# bats test_tags=hvs
 @test "net: answers ARP and ICMP echo, and a ping flood loses nothing" {
     net_setup
     netns_tap tap0 10.0.0.1/24
@@ -462,6 +488,7 @@ net_setup() {
     done
 }
 
+# bats test_tags=hvs
 @test "net: MTU 9000 from the device's MTU feature carries large frames" {
     net_setup
     netns_tap tap0 10.0.0.1/24 9000
@@ -475,6 +502,7 @@ net_setup() {
     done
 }
 
+# bats test_tags=hvs
 @test "net: legacy-only and modern-only virtio-net devices both work" {
     net_setup
     netns_tap tap0 10.0.0.1/24
@@ -495,6 +523,7 @@ net_setup() {
     done
 }
 
+# bats test_tags=hvs
 @test "net2: two NICs at once, each answering on its own subnet" {
     net_setup
     netns_tap tap0 10.0.0.1/24
@@ -516,6 +545,7 @@ net_setup() {
     done
 }
 
+# bats test_tags=hvs
 @test "acquire: two disks and a NIC, bound in manifest order by type" {
     net_setup
     netns_tap tap0 10.0.0.1/24
@@ -533,6 +563,7 @@ net_setup() {
     done
 }
 
+# bats test_tags=hvs
 @test "maxdevices: 62 SCSI disks and a NIC at once" {
     net_setup
     netns_tap tap0 10.0.0.1/24
@@ -554,6 +585,7 @@ net_setup() {
 
 # ------------------------------------------------------------ power-off
 
+# bats test_tags=hvs
 @test "power-off: without the debug-exit device, ACPI S5 ends QEMU" {
     for HV in "${HVS[@]}"; do
         local accel="-M pc,accel=tcg -cpu max"
@@ -569,6 +601,7 @@ net_setup() {
     done
 }
 
+# bats test_tags=hvs
 @test "power button: a waiting or busily yielding unikernel powers off when it is pressed" {
     skip_unless_cmd python3
     local sock=$WORK/mon i mode
@@ -615,6 +648,7 @@ PY
     done
 }
 
+# bats test_tags=hvs
 @test "signals: SIGTERM and ^C (SIGINT) stop the runner and QEMU" {
     local sig want
     for HV in "${HVS[@]}"; do
@@ -681,6 +715,7 @@ expect_stderr_hvt() {
         { echo "the error should name both targets: ${stderr_lines[0]}" >&2; return 1; }
 }
 
+# bats test_tags=hvs
 @test "runner: a guest that resets (triple fault) is a failure, not status 0" {
     local entry
     # hello with a ud2 as its first instruction, before any IDT exists.
