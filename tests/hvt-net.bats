@@ -121,15 +121,18 @@ guest_mac() {
     expect_line '^net: answered 4 echo requests$'
 }
 
-@test "net: a 100,000-packet ping flood loses nothing" {
+@test "net: a 100,000-packet ping flood loses nothing (1/SOLO5_TEST_SLOW of it in the test VM)" {
+    # Inside the emulated test VM every packet costs thousands of times
+    # more; a quarter of the flood still shows no loss under a full ring.
+    local n=$((100000 / ${SOLO5_TEST_SLOW:-1}))
     netns_tap tap0 10.0.0.1/24
     UT_OPTS=(--net:service0=tap0)
-    start_ut net limit=100002
+    start_ut net limit=$((n + 2))
     ping_ok 10.0.0.2 -c 2 -i 0.2 -W 5
-    PING_TIMEOUT=500 ping_ok 10.0.0.2 -f -c 100000 -q
+    PING_TIMEOUT=500 ping_ok 10.0.0.2 -f -c "$n" -q
     finish_ut
     expect_success
-    expect_line '^net: answered 100002 echo requests$'
+    expect_line "^net: answered $((n + 2)) echo requests\$"
 }
 
 @test "net: --net-mac sets the guest's MAC address" {
