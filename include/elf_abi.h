@@ -22,6 +22,15 @@
 #define SOLO5_NOTE_NAMESZ      6 /* strlen("Solo5") + 1 */
 #define SOLO5_NOTE_NAME_PADDED 8 /* namesz rounded up to 4 */
 
+/*
+ * The PT_INTERP of a stub executable (the stub target, linked when no
+ * target is named): a path that never exists, so the host kernel refuses
+ * to run the file. The trailing slash keeps it a non-file even if someone
+ * creates /nonexistent/solo5. Our tools accept this interpreter (Solo5's
+ * own bindings may carry it on every target) and refuse any other.
+ */
+#define SOLO5_STUB_INTERP "/nonexistent/solo5/"
+
 #define SOLO5_NOTE_ABI      0x31494241u /* "ABI1": struct abi1_info */
 #define SOLO5_NOTE_MANIFEST 0x3154464du /* "MFT1": struct mft1 */
 

@@ -22,9 +22,8 @@ $(filter $(OBJ)/guest/virtio/%,$(VIRTIO_OBJS)): GUEST_CFLAGS += -Ivirtio
 
 ALL += $(LIBDIR)/solo5_virtio.o $(LIBDIR)/solo5_virtio.lds
 
-$(LIBDIR)/solo5_virtio.o: $(BINDINGS_COMMON_OBJS) $(VIRTIO_OBJS)
-	@mkdir -p $(dir $@)
-	ld -r -o $@ $^
+$(LIBDIR)/solo5_virtio.o: $(BINDINGS_COMMON_OBJS) $(VIRTIO_OBJS) $(BINDINGS_EXPORTS)
+	$(call bindings_link,_start32)
 
 $(LIBDIR)/solo5_virtio.lds: bindings/virtio/virtio.lds
 	@mkdir -p $(dir $@)
