@@ -10,9 +10,9 @@ UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 ALL += $(UNIT_BINS)
 
 UNIT_OBJS_test_mft_json := $(MFT_JSON_OBJS)
-UNIT_OBJS_test_mft_check := $(OBJ)/host/imagegen/mft_check.o
+UNIT_OBJS_test_mft_check := $(OBJ)/host/tenders/common/mft_check.o
 UNIT_OBJS_test_elfnote := $(ELFNOTE_OBJS)
-UNIT_OBJS_test_elf_load := $(OBJ)/host/tenders/common/elf_load.o
+UNIT_OBJS_test_elf_load := $(OBJ)/host/tenders/common/elf_load.o $(UKREAD_OBJS)
 
 # The tests include the headers of what they test.
 $(OBJ)/host/tests/unit/%.o: HOST_CFLAGS += -Iimagegen -Itenders/common
