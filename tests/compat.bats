@@ -170,3 +170,44 @@ C
     run "$ET" query-abi "$(ut hello)"
     expect_line '"version": 1001'
 }
+
+@test "virtio-run: works through a symlink, with its own elftool, never a decoy on PATH" {
+    mkdir -p "$WORK/links" "$WORK/decoy"
+    ln -s "$BIN/solo5-virtio-run" "$WORK/links/solo5-virtio-run"
+    # A decoy that would call every file a virtio unikernel, and tells on
+    # itself if it is run at all.
+    cat >"$WORK/decoy/solo5-elftool" <<SH
+#!/bin/sh
+touch "$WORK/decoy-ran"
+echo '{ "type": "solo5.abi", "target": "virtio", "version": 1 }'
+SH
+    chmod +x "$WORK/decoy/solo5-elftool"
+    # The hvt unikernel: our elftool says hvt, so the runner refuses it
+    # before QEMU (no QEMU needed for this part).
+    PATH=$WORK/decoy:$PATH run --separate-stderr "$WORK/links/solo5-virtio-run" -q "$(ut hello)"
+    expect_status 1
+    [ "$stderr" = "solo5-virtio-run: error: $(ut hello): built for target 'hvt', not 'virtio' (link with -z solo5-abi=virtio)" ]
+    [ ! -e "$WORK/decoy-ran" ]
+    if command -v qemu-system-x86_64 >/dev/null; then
+        PATH=$WORK/decoy:$PATH run timeout 120 "$WORK/links/solo5-virtio-run" -q -H qemu "$(TARGET=virtio ut hello)"
+        expect_status 0
+        expect_line '^Hello, World$'
+        [ ! -e "$WORK/decoy-ran" ]
+    fi
+    # A symlink to a symlink resolves too.
+    ln -s "$WORK/links/solo5-virtio-run" "$WORK/links/run2"
+    run --separate-stderr "$WORK/links/run2" -q "$(ut hello)"
+    expect_status 1
+    [[ $stderr == *"built for target 'hvt'"* ]]
+}
+
+@test "virtio-run: an elftool missing next to the script is an error, not a PATH search" {
+    mkdir -p "$WORK/alone" "$WORK/decoy"
+    cp "$BIN/solo5-virtio-run" "$WORK/alone/"
+    printf '#!/bin/sh\ntouch "%s/decoy-ran"\n' "$WORK" >"$WORK/decoy/solo5-elftool"
+    chmod +x "$WORK/decoy/solo5-elftool"
+    PATH=$WORK/decoy:$PATH run --separate-stderr "$WORK/alone/solo5-virtio-run" -q "$(ut hello)"
+    expect_status 1
+    [ "$stderr" = "solo5-virtio-run: error: solo5-elftool not found next to $WORK/alone/solo5-virtio-run" ]
+    [ ! -e "$WORK/decoy-ran" ]
+}
