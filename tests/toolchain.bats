@@ -153,3 +153,31 @@ exports() {
         expect_line '^configured by autoconf$'
     fi
 }
+
+@test "version: pkg-config and --version state the Solo5 interface, our release apart" {
+    skip_unless_cmd pkg-config
+    local prefix=$WORK/prefix iface release t
+    iface=$(cat "$TOP/SOLO5_INTERFACE")
+    release=$(cat "$TOP/VERSION")
+    run make -C "$TOP" install PREFIX="$prefix"
+    expect_status 0
+    export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+    for t in hvt virtio; do
+        # What packages written for Solo5 ask for.
+        run pkg-config --atleast-version=0.9.1 solo5-bindings-$t
+        expect_status 0
+        run pkg-config --modversion solo5-bindings-$t
+        [ "$output" = "$iface" ]
+        run pkg-config --variable=solo5_interface solo5-bindings-$t
+        [ "$output" = "$iface" ]
+        run pkg-config --variable=solo5_ng_version solo5-bindings-$t
+        [ "$output" = "$release" ]
+    done
+    run "$prefix/bin/solo5-elftool" --version
+    expect_line "^solo5-elftool $release\$"
+    expect_line "^solo5-elftool implements Solo5 interface $iface\$"
+    run "$prefix/bin/solo5-hvt" --version
+    expect_status 0
+    expect_line "^solo5-hvt $release "
+    expect_line "^solo5-hvt implements Solo5 interface $iface "
+}
