@@ -20,12 +20,13 @@ static bool name_equal(const char *entry, const char *name)
 
 int mft_acquire(const char *name, enum mft_type type)
 {
-    const struct mft1 *m = &__solo5_mft1_note.m;
+    const struct mft *m = &__solo5_mft1_note.m;
     uint32_t n = m->entries < MFT_MAX_ENTRIES ? m->entries : MFT_MAX_ENTRIES;
 
     if (name == NULL)
         return -1;
-    for (uint32_t i = 0; i < n; i++) {
+    /* Entry 0 is the reserved one: no device, never a handle. */
+    for (uint32_t i = 1; i < n; i++) {
         if (!name_equal(m->e[i].name, name))
             continue;
         if (m->e[i].type != (uint32_t)type || (acquired & (1ULL << i)))
@@ -38,18 +39,21 @@ int mft_acquire(const char *name, enum mft_type type)
 
 bool mft_acquired(solo5_handle_t handle, enum mft_type type)
 {
-    const struct mft1 *m = &__solo5_mft1_note.m;
+    const struct mft *m = &__solo5_mft1_note.m;
 
+    /* acquired has bits only below the manifest's entry count. */
     return handle < MFT_MAX_ENTRIES && (acquired & (1ULL << handle)) &&
            m->e[handle].type == (uint32_t)type;
 }
 
 solo5_handle_set_t mft_acquired_set(enum mft_type type)
 {
-    const struct mft1 *m = &__solo5_mft1_note.m;
+    const struct mft *m = &__solo5_mft1_note.m;
     solo5_handle_set_t set = 0;
 
-    for (unsigned i = 0; i < MFT_MAX_ENTRIES; i++) {
+    uint32_t n = m->entries < MFT_MAX_ENTRIES ? m->entries : MFT_MAX_ENTRIES;
+
+    for (unsigned i = 1; i < n; i++) {
         if ((acquired & (1ULL << i)) && m->e[i].type == (uint32_t)type)
             set |= 1ULL << i;
     }

@@ -18,7 +18,7 @@ count "solo5-hvt (production tender, all modules)" \
     tenders/common/*.[ch] tenders/hvt/hvt.h tenders/hvt/hvt_core.c \
     tenders/hvt/hvt_main.c tenders/hvt/hvt_kvm*.[ch] tenders/hvt/hvt_cpu_x86_64.[ch] \
     tenders/hvt/hvt_sandbox_linux.c tenders/hvt/hvt_module_net.[ch] \
-    tenders/hvt/hvt_module_block.c imagegen/mft_check.[ch] include/hvt_abi.h \
+    tenders/hvt/hvt_module_block.c include/hvt_abi.h \
     include/elf_abi.h include/mft_abi.h
 count "solo5-hvt-debug's additions (gdb, dumpcore)" \
     tenders/hvt/hvt_module_gdb.c tenders/hvt/hvt_gdb_*.[ch] tenders/hvt/hvt_debug*.[ch] \

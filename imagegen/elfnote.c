@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elf_notes.h"
 #include "elfnote.h"
 #include "mft_check.h"
 
@@ -27,157 +28,10 @@ __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
     return -1;
 }
 
-/* Fields are little-endian in the file whatever the host is. */
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static void decode_abi(const unsigned char *d, struct abi1_info *abi)
-{
-    abi->target = le32(d);
-    abi->version = le32(d + 4);
-}
-
-static void decode_mft(const unsigned char *d, struct mft1 *m)
-{
-    const size_t esz = sizeof(struct mft1_entry);
-
-    m->version = le32(d);
-    m->entries = le32(d + 4);
-    d += 8;
-    for (size_t i = 0; i < MFT_MAX_ENTRIES; i++, d += esz) {
-        memcpy(m->e[i].name, d, MFT_NAME_SIZE);
-        m->e[i].type = le32(d + MFT_NAME_SIZE);
-    }
-}
-
-/* Where a note container came from, for messages. */
-struct container {
-    const char *kind; /* "section" or "program header" */
-    size_t index;
-};
-
-static size_t round4(size_t n)
-{
-    return (n + 3) & ~(size_t)3;
-}
-
-/*
- * Walks the notes in P[0..SIZE), a container whose notes are 4-byte
- * aligned, and records the Solo5 ones in INFO. Other notes are skipped but
- * must still be well-formed, since a bad one would hide what follows.
- */
-static int parse_notes(const unsigned char *p, size_t size,
-                       const struct container *c, struct elfnote_info *info,
-                       char *err, size_t errlen)
-{
-    size_t off = 0;
-    unsigned n = 0;
-
-    while (off < size) {
-        size_t left = size - off;
-        uint32_t namesz, descsz, type;
-        size_t name_off, desc_off, desc_room;
-
-        if (left < sizeof(struct solo5_nhdr))
-            return fail(err, errlen,
-                        "note %u in %s %zu: truncated header (%zu bytes left)",
-                        n, c->kind, c->index, left);
-        namesz = le32(p + off);
-        descsz = le32(p + off + 4);
-        type = le32(p + off + 8);
-        name_off = off + sizeof(struct solo5_nhdr);
-        /* namesz < 2^32, so round4() cannot wrap a 64-bit size_t. */
-        if (round4(namesz) > size - name_off)
-            return fail(err, errlen,
-                        "note %u in %s %zu: name size %u runs past the end", n,
-                        c->kind, c->index, (unsigned)namesz);
-        desc_off = name_off + round4(namesz);
-        desc_room = size - desc_off;
-        if (descsz > desc_room)
-            return fail(err, errlen,
-                        "note %u in %s %zu: descriptor size %u runs past the "
-                        "end",
-                        n, c->kind, c->index, (unsigned)descsz);
-
-        if (namesz == SOLO5_NOTE_NAMESZ &&
-            memcmp(p + name_off, SOLO5_NOTE_NAME, SOLO5_NOTE_NAMESZ) == 0) {
-            const unsigned char *d = p + desc_off;
-
-            if (type == SOLO5_NOTE_ABI) {
-                if (descsz != sizeof(struct abi1_info))
-                    return fail(err, errlen,
-                                "Solo5 ABI note in %s %zu has a %u-byte "
-                                "descriptor, expected %zu",
-                                c->kind, c->index, (unsigned)descsz,
-                                sizeof(struct abi1_info));
-                if (info->has_abi)
-                    return fail(err, errlen, "more than one Solo5 ABI note");
-                decode_abi(d, &info->abi);
-                info->has_abi = 1;
-            } else if (type == SOLO5_NOTE_MANIFEST) {
-                if (descsz != sizeof(struct mft1))
-                    return fail(err, errlen,
-                                "Solo5 manifest note in %s %zu has a %u-byte "
-                                "descriptor, expected %zu",
-                                c->kind, c->index, (unsigned)descsz,
-                                sizeof(struct mft1));
-                if (info->has_mft)
-                    return fail(err, errlen,
-                                "more than one Solo5 manifest note");
-                decode_mft(d, &info->mft);
-                info->has_mft = 1;
-            }
-            /* Other Solo5 note types belong to later ABIs: ignored. */
-        }
-        /* Tolerate a last descriptor whose padding was left out. */
-        off = desc_off +
-              (round4(descsz) < desc_room ? round4(descsz) : desc_room);
-        n++;
-    }
-    return 0;
-}
-
 /* Do LEN bytes at OFF lie inside a file of SIZE bytes? Overflow-safe. */
 static int range_fits(uint64_t off, uint64_t len, uint64_t size)
 {
     return off <= size && len <= size - off;
-}
-
-static int read_sections(Elf *elf, uint64_t fsize, struct elfnote_info *info,
-                         char *err, size_t errlen)
-{
-    Elf_Scn *scn = NULL;
-
-    while ((scn = elf_nextscn(elf, scn)) != NULL) {
-        GElf_Shdr sh;
-        Elf_Data *data;
-        struct container c = { "section", elf_ndxscn(scn) };
-
-        if (gelf_getshdr(scn, &sh) == NULL)
-            return fail(err, errlen, "bad section header %zu: %s", c.index,
-                        elf_errmsg(-1));
-        /* 8-byte aligned notes (GNU properties) use another layout. */
-        if (sh.sh_type != SHT_NOTE || sh.sh_addralign == 8)
-            continue;
-        if (!range_fits(sh.sh_offset, sh.sh_size, fsize))
-            return fail(err, errlen,
-                        "note section %zu (offset %llu, %llu bytes) lies "
-                        "outside the file",
-                        c.index, (unsigned long long)sh.sh_offset,
-                        (unsigned long long)sh.sh_size);
-        data = elf_rawdata(scn, NULL);
-        if (data == NULL)
-            return fail(err, errlen, "cannot read section %zu: %s", c.index,
-                        elf_errmsg(-1));
-        if (data->d_buf == NULL || data->d_size == 0)
-            continue;
-        if (parse_notes(data->d_buf, data->d_size, &c, info, err, errlen))
-            return -1;
-    }
-    return 0;
 }
 
 static int read_segments(Elf *elf, uint64_t fsize, struct elfnote_info *info,
@@ -191,26 +45,31 @@ static int read_segments(Elf *elf, uint64_t fsize, struct elfnote_info *info,
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         Elf_Data *data;
-        struct container c = { "program header", i };
 
         if (gelf_getphdr(elf, (int)i, &ph) == NULL)
             return fail(err, errlen, "bad program header %zu: %s", i,
                         elf_errmsg(-1));
-        if (ph.p_type != PT_NOTE || ph.p_align == 8 || ph.p_filesz == 0)
+        if ((ph.p_type != PT_NOTE && ph.p_type != PT_INTERP) ||
+            ph.p_filesz == 0)
             continue;
         if (!range_fits(ph.p_offset, ph.p_filesz, fsize))
             return fail(err, errlen,
-                        "note segment %zu (offset %llu, %llu bytes) lies "
+                        "%s segment %zu (offset %llu, %llu bytes) lies "
                         "outside the file",
-                        i, (unsigned long long)ph.p_offset,
+                        ph.p_type == PT_NOTE ? "note" : "interpreter", i,
+                        (unsigned long long)ph.p_offset,
                         (unsigned long long)ph.p_filesz);
         /* In range, so p_offset < fsize <= INT64_MAX: the cast is safe. */
         data = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset,
                                     (size_t)ph.p_filesz, ELF_T_BYTE);
         if (data == NULL)
-            return fail(err, errlen, "cannot read note segment %zu: %s", i,
+            return fail(err, errlen, "cannot read segment %zu: %s", i,
                         elf_errmsg(-1));
-        if (parse_notes(data->d_buf, data->d_size, &c, info, err, errlen))
+        if (ph.p_type == PT_INTERP) {
+            if (elf_interp_check(data->d_buf, data->d_size, err, errlen))
+                return -1;
+        } else if (elf_notes_parse(data->d_buf, data->d_size, (unsigned)i, info,
+                                   err, errlen))
             return -1;
     }
     return 0;
@@ -287,15 +146,11 @@ static int read_notes(Elf *elf, int has_magic, uint64_t fsize,
 
     if (check_header(elf, has_magic, fsize, err, errlen))
         return -1;
-    if (read_sections(elf, fsize, info, err, errlen))
-        return -1;
-    if (!info->has_abi && !info->has_mft &&
-        read_segments(elf, fsize, info, err, errlen))
+    /* One rule with the tender: notes come from PT_NOTE segments only. */
+    if (read_segments(elf, fsize, info, err, errlen))
         return -1;
 
-    if (info->has_abi && info->abi.target != ABI_TARGET_HVT &&
-        info->abi.target != ABI_TARGET_VIRTIO &&
-        info->abi.target != ABI_TARGET_SPT)
+    if (info->has_abi && elf_abi_target_name(info->abi.target) == NULL)
         return fail(err, errlen, "Solo5 ABI note names unknown target %u",
                     (unsigned)info->abi.target);
     if (info->has_mft && mft_check(&info->mft, why, sizeof why))

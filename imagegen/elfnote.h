@@ -6,32 +6,27 @@
 #include <stddef.h>
 
 #include "elf_abi.h"
+#include "elf_notes.h"
 #include "mft_abi.h"
 
 /*
- * Linking: elfnote.o needs mft_check.o and -lelf (ELFNOTE_OBJS in
- * imagegen/elftool.mk lists both objects).
+ * Linking: elfnote.o needs tenders/common's elf_notes.o and mft_check.o,
+ * and -lelf (ELFNOTE_OBJS in imagegen/elftool.mk lists the objects).
+ * struct elfnote_info comes from elf_notes.h; after elfnote_read() its
+ * target is a known Solo5 target and its manifest passed mft_check().
  */
-
-struct elfnote_info {
-    int has_abi;          /* 1 if a Solo5 ABI note was found */
-    struct abi1_info abi; /* valid if has_abi; target is HVT, VIRTIO or SPT */
-    int has_mft;          /* 1 if a Solo5 manifest note was found */
-    struct mft1 mft;      /* valid if has_mft; passed mft_check() */
-};
 
 /*
  * Opens PATH with libelf; checks it is an ELF64 little-endian x86_64
- * executable and reads the Solo5 ABI and manifest notes (from SHT_NOTE
- * sections or PT_NOTE segments). Returns 0, or -1 with a one-line reason
- * (no tool prefix) in ERR.
+ * executable and reads the Solo5 ABI and manifest notes from its PT_NOTE
+ * segments with the reader the tender uses (elf_notes.h): sections are
+ * never read. A PT_INTERP other than Solo5's non-interpreter is refused.
+ * Returns 0, or -1 with a one-line reason (no tool prefix) in ERR.
  *
  * The file is treated as hostile: every size and offset is checked, a
  * malformed, duplicated or wrongly sized Solo5 note is an error, and the
  * manifest must pass mft_check(). A file without Solo5 notes is not an
- * error here: the caller looks at has_abi and has_mft. Notes are taken from
- * SHT_NOTE sections; PT_NOTE segments are read only when no section holds
- * a Solo5 note (for instance when section headers were stripped).
+ * error here: the caller looks at has_abi and has_mft.
  */
 int elfnote_read(const char *path, struct elfnote_info *info, char *err,
                  size_t errlen);

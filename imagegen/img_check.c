@@ -117,13 +117,11 @@ int img_check_kernel(const char *path, const unsigned char *data, size_t size,
     struct elfnote_info info;
     if (elfnote_read_mem(data, size, &info, why, sizeof(why)) != 0)
         return img_err(err, errlen, "%s: %s", path, why);
-    if (!info.has_abi)
-        return img_err(err, errlen, "%s: not a Solo5 unikernel (no ABI note)",
-                       path);
+    if (elf_notes_require_abi(&info, why, sizeof(why)) != 0)
+        return img_err(err, errlen, "%s: %s", path, why);
     if (info.abi.target != ABI_TARGET_VIRTIO)
         return img_err(err, errlen, "%s: built for the %s target, not virtio",
-                       path,
-                       info.abi.target == ABI_TARGET_HVT ? "hvt" : "unknown");
+                       path, elf_abi_target_name(info.abi.target));
     if (info.abi.version != VIRTIO_ABI_VERSION)
         return img_err(err, errlen,
                        "%s: virtio ABI version %u, this tool expects %u", path,

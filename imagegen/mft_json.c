@@ -608,7 +608,7 @@ static int device_member(struct parser *p, const struct token *kt,
         if (s.len > MFT_NAME_MAX)
             return fail_at(p, v.off, "device name is longer than %u characters",
                            MFT_NAME_MAX);
-        for (uint32_t j = 0; j < st->m->entries; j++)
+        for (uint32_t j = 1; j < st->m->entries; j++)
             if (strcmp(st->m->e[j].name, s.s) == 0)
                 return fail_at(p, v.off, "duplicate device name \"%s\"", s.s);
         memcpy(e->name, s.s, s.len);
@@ -658,7 +658,7 @@ static int parse_devices(struct parser *p, struct mft_state *st)
         }
         if (st->m->entries >= MFT_MAX_ENTRIES)
             return fail_at(p, t.off, "too many devices (at most %u)",
-                           MFT_MAX_ENTRIES);
+                           MFT_MAX_ENTRIES - 1);
         st->has_name = st->has_type = 0;
         if (parse_members(p, device_member, st, &rbrace))
             return -1;
@@ -746,6 +746,9 @@ int mft_json_parse(const char *buf, size_t len, struct mft1 *m,
     memset(err, 0, sizeof *err);
     memset(&st, 0, sizeof st);
     st.mft.m = m;
+    /* Entry 0 is reserved (see mft_abi.h); devices follow it. */
+    m->entries = 1;
+    m->e[0].type = MFT_RESERVED_FIRST;
 
     if (len > MFT_JSON_MAX_SIZE)
         return fail_at(&p, MFT_JSON_MAX_SIZE,
@@ -805,8 +808,9 @@ size_t mft_json_format(const struct mft1 *m, char *buf, size_t size)
     emit(buf, size, &used,
          "{\n    \"type\": \"solo5.manifest\",\n    \"version\": %u,\n"
          "    \"devices\": [%s",
-         (unsigned)m->version, n == 0 ? "]\n}\n" : "\n");
-    for (uint32_t i = 0; i < n; i++) {
+         (unsigned)m->version, n <= 1 ? "]\n}\n" : "\n");
+    /* Entry 0, the reserved one, is not a device: never shown. */
+    for (uint32_t i = 1; i < n; i++) {
         const char *type = mft_type_name(m->e[i].type);
 
         emit(buf, size, &used,
@@ -814,7 +818,7 @@ size_t mft_json_format(const struct mft1 *m, char *buf, size_t size)
              (int)strnlen(m->e[i].name, MFT_NAME_SIZE), m->e[i].name,
              type != NULL ? type : "?", i + 1 < n ? "," : "");
     }
-    if (n > 0)
+    if (n > 1)
         emit(buf, size, &used, "    ]\n}\n");
     return used;
 }

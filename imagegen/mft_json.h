@@ -27,7 +27,8 @@ struct mft_json_error {
  *     "devices": [ { "name": NAME, "type": "NET_BASIC"|"BLOCK_BASIC" } ] }
  *
  * with keys in any order, no key missing, repeated or unknown, at most
- * MFT_MAX_ENTRIES devices, unique names of 1 to MFT_NAME_MAX ASCII letters
+ * MFT_MAX_ENTRIES - 1 devices (M gets the reserved entry 0 first, then the
+ * devices), unique names of 1 to MFT_NAME_MAX ASCII letters
  * and digits, and nothing but white space after it. Input longer than
  * MFT_JSON_MAX_SIZE bytes is refused. Reentrant; no allocation.
  *

@@ -222,7 +222,7 @@ struct hvt_boot_info {
 };
 HVT_CHECK_OFF(hvt_boot_info, cpu_features, 48);
 HVT_CHECK_OFF(hvt_boot_info, dev, 56);
-HVT_CHECK_SIZE(hvt_boot_info, 56 + 63 * 56);
+HVT_CHECK_SIZE(hvt_boot_info, 56 + 64 * 56);
 HVT_ABI_STATIC_ASSERT(sizeof(struct hvt_boot_info) <= 4096,
                       "boot info fits its page");
 

@@ -74,7 +74,7 @@ struct spt_boot_info {
 };
 
 ABI_STATIC_ASSERT(sizeof(struct spt_devinfo) == 48, "spt_devinfo size");
-ABI_STATIC_ASSERT(sizeof(struct spt_boot_info) == 48 + 63 * 48,
+ABI_STATIC_ASSERT(sizeof(struct spt_boot_info) == 48 + MFT_MAX_ENTRIES * 48,
                   "spt_boot_info size");
 ABI_STATIC_ASSERT(sizeof(struct spt_boot_info) + SPT_CMDLINE_MAX <=
                       SPT_BOOT_INFO_SIZE,

@@ -4,7 +4,7 @@
 # under QEMU and show its console. Where the virtio tools are not built,
 # run the hvt build under solo5-hvt instead.
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$(readlink -f "$0")")/.."
 BIN=$PWD/build/bin
 EX=$PWD/build/tests/example
 work=$(mktemp -d)

@@ -29,7 +29,10 @@ host_uk() {
         "$ET" gen-manifest "$manifest" "$out.mft.c" || return 1
         srcs+=("$out.mft.c")
     fi
-    cc -Wall -Wextra -Werror -no-pie -I"$TOP/include" "${srcs[@]}" -o "$out"
+    # Static and without the C library: no PT_INTERP (only Solo5's own
+    # non-interpreter is accepted); main is just an entry point, never run.
+    cc -Wall -Wextra -Werror -static -nostdlib -no-pie -Wl,-e,main \
+        -I"$TOP/include" "${srcs[@]}" -o "$out"
 }
 
 # patch_bytes FILE OFFSET BYTES...: overwrites bytes of FILE in place.
@@ -59,7 +62,7 @@ patch_bytes() {
 @test "usage: --version prints the version" {
     run --separate-stderr "$ET" --version
     expect_status 0
-    [ "$output" = "solo5-elftool $(cat "$TOP/VERSION")" ]
+    [ "$output" = "$(printf 'solo5-elftool %s\nsolo5-elftool implements Solo5 interface %s' "$(cat "$TOP/VERSION")" "$(cat "$TOP/SOLO5_INTERFACE")")" ]
 }
 
 @test "usage: an unknown command is an error, with usage" {
@@ -157,7 +160,10 @@ patch_bytes() {
     grep -qx 'MFT1_NOTE_DECLARE_END' "$d/m.c"
     grep -q '\.name = "service0", \.type = MFT_DEV_NET_BASIC' "$d/m.c"
     grep -q '\.name = "storage", \.type = MFT_DEV_BLOCK_BASIC' "$d/m.c"
-    grep -qx '    .entries = 2,' "$d/m.c"
+    # The reserved first entry, then the devices, as Solo5's elftool writes.
+    grep -qx '#define MFT_ENTRIES 3' "$d/m.c"
+    grep -qx '    .entries = 3,' "$d/m.c"
+    grep -q '\[0\] = { \.name = "", \.type = MFT_RESERVED_FIRST }' "$d/m.c"
 }
 
 @test "gen-manifest: input larger than 65536 bytes is refused" {
@@ -217,7 +223,7 @@ patch_bytes() {
     host_uk "$d/hvt" "$GOLDEN/good/two-devices.json" hvt
     run --separate-stderr "$ET" query-abi "$d/hvt"
     expect_status 0
-    [ "$output" = "$(printf '{\n    "target": "hvt",\n    "version": 1\n}')" ]
+    [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "hvt",\n    "version": 1001\n}')" ]
     run --separate-stderr "$ET" query-manifest "$d/hvt"
     expect_status 0
     [ "$output" = "$(cat "$GOLDEN/good/two-devices.out")" ]
@@ -225,7 +231,7 @@ patch_bytes() {
     host_uk "$d/virtio" "$GOLDEN/good/empty-devices.json" virtio
     run --separate-stderr "$ET" query-abi "$d/virtio"
     expect_status 0
-    [ "$output" = "$(printf '{\n    "target": "virtio",\n    "version": 1\n}')" ]
+    [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "virtio",\n    "version": 1\n}')" ]
     run --separate-stderr "$ET" query-manifest "$d/virtio"
     expect_status 0
     [ "$output" = "$(cat "$GOLDEN/good/empty-devices.out")" ]
@@ -266,7 +272,7 @@ patch_bytes() {
     host_uk "$d/plain" - none
     run --separate-stderr "$ET" query-manifest "$d/plain"
     expect_status 1
-    [ "$stderr" = "solo5-elftool: error: $d/plain: no Solo5 notes (not a Solo5 unikernel)" ]
+    [ "$stderr" = "solo5-elftool: error: $d/plain: not a Solo5 unikernel: no Solo5 ABI note in a PT_NOTE segment" ]
 
     printf 'int main(void) { return 0; }\n' >"$d/pie.c"
     cc -fPIE -pie "$d/pie.c" -o "$d/pie"
@@ -287,7 +293,7 @@ patch_bytes() {
     host_uk "$d/mft-only" "$GOLDEN/good/two-devices.json" none
     run --separate-stderr "$ET" query-abi "$d/mft-only"
     expect_status 1
-    [ "$stderr" = "solo5-elftool: error: $d/mft-only: no Solo5 ABI note" ]
+    [ "$stderr" = "solo5-elftool: error: $d/mft-only: not a Solo5 unikernel: no Solo5 ABI note in a PT_NOTE segment" ]
     run "$ET" query-manifest "$d/mft-only"
     expect_status 0
 }
@@ -325,36 +331,43 @@ patch_bytes() {
 @test "query-*: damaged Solo5 notes are refused" {
     local d=$BATS_TEST_TMPDIR off
     host_uk "$d/uk" "$GOLDEN/good/two-devices.json" hvt
-    # The manifest note: its header (namesz 6, descsz 4544, "MFT1"), "Solo5".
+    # The manifest note: its header (namesz 6, descsz 12 + 3 * 104 = 324,
+    # "MFT1"), "Solo5"; the descriptor's 4 bytes of padding, version and
+    # count, then the reserved entry and the two devices, 104 bytes each.
     off=$(python3 -c 'import sys
 b = open(sys.argv[1], "rb").read()
-print(b.find(bytes.fromhex("06000000c0110000") + b"MFT1Solo5\0\0\0"))' "$d/uk")
+print(b.find(bytes.fromhex("0600000044010000") + b"MFT1Solo5\0\0\0"))' "$d/uk")
     [ "$off" -gt 0 ]
 
-    cp "$d/uk" "$d/badname" && patch_bytes "$d/badname" $((off + 20 + 8 + 4)) 0x2d
+    cp "$d/uk" "$d/badname" && patch_bytes "$d/badname" $((off + 32 + 104 + 4)) 0x2d
     run --separate-stderr "$ET" query-manifest "$d/badname"
     expect_status 1
-    [ "$stderr" = "solo5-elftool: error: $d/badname: bad Solo5 manifest note: manifest entry 0 has an invalid name (1 to 67 ASCII letters and digits, NUL-padded)" ]
+    [ "$stderr" = "solo5-elftool: error: $d/badname: bad Solo5 manifest note: manifest entry 1 has an invalid name (1 to 67 ASCII letters and digits, NUL-padded)" ]
 
-    cp "$d/uk" "$d/badtype" && patch_bytes "$d/badtype" $((off + 20 + 8 + 72 + 68)) 9
+    cp "$d/uk" "$d/badtype" && patch_bytes "$d/badtype" $((off + 32 + 208 + 68)) 9
     run --separate-stderr "$ET" query-manifest "$d/badtype"
     expect_status 1
-    [ "$stderr" = "solo5-elftool: error: $d/badtype: bad Solo5 manifest note: manifest entry 1 (\"storage\") has unknown device type 9" ]
+    [ "$stderr" = "solo5-elftool: error: $d/badtype: bad Solo5 manifest note: manifest entry 2 (\"storage\") has unknown device type 9" ]
 
-    cp "$d/uk" "$d/count" && patch_bytes "$d/count" $((off + 20 + 4)) 64
+    cp "$d/uk" "$d/reserved" && patch_bytes "$d/reserved" $((off + 32 + 68)) 1 0 0 0
+    run --separate-stderr "$ET" query-manifest "$d/reserved"
+    expect_status 1
+    [ "$stderr" = "solo5-elftool: error: $d/reserved: bad Solo5 manifest note: manifest entry 0 is not the reserved first entry" ]
+
+    cp "$d/uk" "$d/count" && patch_bytes "$d/count" $((off + 28)) 64
     run --separate-stderr "$ET" query-manifest "$d/count"
     expect_status 1
-    [ "$stderr" = "solo5-elftool: error: $d/count: bad Solo5 manifest note: manifest has 64 entries, at most 63 allowed" ]
+    output=$stderr expect_line '^solo5-elftool: error: .*/count: Solo5 manifest note in program header [0-9]+ says 64 entries but holds 3$'
 
-    cp "$d/uk" "$d/descsz" && patch_bytes "$d/descsz" $((off + 4)) 0xbc 0x11
+    cp "$d/uk" "$d/descsz" && patch_bytes "$d/descsz" $((off + 4)) 0x40 0x01
     run --separate-stderr "$ET" query-manifest "$d/descsz"
     expect_status 1
-    output=$stderr expect_line '^solo5-elftool: error: .*/descsz: Solo5 manifest note in section [0-9]+ has a 4540-byte descriptor, expected 4544$'
+    output=$stderr expect_line '^solo5-elftool: error: .*/descsz: Solo5 manifest note in program header [0-9]+ has a 320-byte descriptor, expected 12 \+ 104 \* entries$'
 
     cp "$d/uk" "$d/huge" && patch_bytes "$d/huge" $((off + 4)) 0xff 0xff 0xff 0xff
     run --separate-stderr "$ET" query-abi "$d/huge"
     expect_status 1
-    output=$stderr expect_line '^solo5-elftool: error: .*/huge: note [0-9]+ in section [0-9]+: descriptor size 4294967295 runs past the end$'
+    output=$stderr expect_line '^solo5-elftool: error: .*/huge: note [0-9]+ in program header [0-9]+: descriptor size 4294967295 runs past the end$'
 }
 
 @test "query-*: the hvt self-test unikernels carry the notes of their manifests" {
@@ -367,7 +380,7 @@ print(b.find(bytes.fromhex("06000000c0110000") + b"MFT1Solo5\0\0\0"))' "$d/uk")
         n=$((n + 1))
         run --separate-stderr "$ET" query-abi "$uk"
         expect_status 0
-        [ "$output" = "$(printf '{\n    "target": "hvt",\n    "version": 1\n}')" ]
+        [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "hvt",\n    "version": 1001\n}')" ]
         # The embedded manifest is the one in the source tree.
         "$ET" query-manifest "$uk" >"$BATS_TEST_TMPDIR/$name.json"
         "$ET" gen-manifest "$BATS_TEST_TMPDIR/$name.json" "$BATS_TEST_TMPDIR/$name.1.c"
@@ -404,7 +417,7 @@ print(b.find(bytes.fromhex("06000000c0110000") + b"MFT1Solo5\0\0\0"))' "$d/uk")
         n=$((n + 1))
         run --separate-stderr "$ET" query-abi "$uk"
         expect_status 0
-        [ "$output" = "$(printf '{\n    "target": "virtio",\n    "version": 1\n}')" ]
+        [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "virtio",\n    "version": 1\n}')" ]
         "$ET" query-manifest "$uk" >"$BATS_TEST_TMPDIR/$name.json"
         "$ET" gen-manifest "$BATS_TEST_TMPDIR/$name.json" "$BATS_TEST_TMPDIR/$name.1.c"
         "$ET" gen-manifest "$dir/manifest.json" "$BATS_TEST_TMPDIR/$name.2.c"

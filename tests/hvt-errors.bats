@@ -351,3 +351,54 @@ refuse_elf() {
         --block-sector-size:storage=512 -- "$(ut block)"
     error_says 'storage'
 }
+
+# ------------------------------------------- files checked before /dev/kvm
+
+@test "file: Solo5's own hvt unikernel (hvt ABI 2) is refused, naming both ABIs" {
+    refuse -- "$TOP/tests/compat/solo5-hvt2.elf"
+    error_says "Solo5's own toolchain \(hvt ABI 2\)"
+    error_says 'hvt ABI 1001'
+    refuse_elf abi-solo5-hvt
+    error_says 'hvt ABI 2'
+}
+
+@test "file: an spt unikernel is refused, naming spt" {
+    refuse -- "$TOP/tests/compat/solo5-spt.elf"
+    error_says 'built for the spt target'
+    refuse_elf abi-spt
+    error_says 'spt'
+}
+
+@test "file: a stub executable (no target) is refused" {
+    refuse -- "$TOP/tests/compat/solo5-stub.elf"
+    error_says 'no Solo5 ABI note'
+}
+
+@test "file: notes only in sections are refused, in the words solo5-elftool uses" {
+    [ -f "$(ut block)" ] || { echo "$(ut block) is not built" >&2; return 1; }
+    # Turn every PT_NOTE program header into PT_NULL: the notes stay in
+    # their sections, where only a section reader would find them.
+    python3 -c 'import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+phoff, = struct.unpack_from("<Q", b, 32)
+phnum, = struct.unpack_from("<H", b, 56)
+n = 0
+for i in range(phnum):
+    if struct.unpack_from("<I", b, phoff + 56 * i)[0] == 4:
+        struct.pack_into("<I", b, phoff + 56 * i, 0)
+        n += 1
+assert n > 0
+open(sys.argv[2], "wb").write(b)' "$(ut block)" "$WORK/sections-only.hvt"
+    run readelf -SW "$WORK/sections-only.hvt"
+    expect_line '\.note\.solo5\.abi'
+    refuse --block:storage="$WORK/disk" -- "$WORK/sections-only.hvt"
+    local tender=${stderr#"solo5-hvt: error: "}
+    run --separate-stderr "$BIN/solo5-elftool" query-abi "$WORK/sections-only.hvt"
+    [ "$status" -eq 1 ]
+    [ "${stderr#"solo5-elftool: error: "}" = "$tender" ] || {
+        echo "elftool: $stderr" >&2
+        echo "tender:  $tender" >&2
+        return 1
+    }
+    [[ $tender == *"no Solo5 ABI note in a PT_NOTE segment" ]]
+}

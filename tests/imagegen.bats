@@ -423,7 +423,7 @@ EOF2
     python3 - "$KERNEL" "$WORK/k.hvt" <<'EOF'
 import sys
 b = bytearray(open(sys.argv[1], 'rb').read())
-i = b.index(b'Solo5\0\0\0\x02\0\0\0\x01\0\0\0')
+i = b.index(b'Solo5\0\0\0\x03\0\0\0\x01\0\0\0')  # virtio (3), ABI 1
 b[i + 8] = 1
 open(sys.argv[2], 'wb').write(b)
 EOF

@@ -74,18 +74,6 @@ install_prefix() {
     expect_line '^SUCCESS$'
 }
 
-@test "toolchain: linking without -z solo5-abi, or for an unknown target, is a clear error" {
-    cd "$WORK/src"
-    "$BIN/x86_64-solo5-none-static-cc" -c hello.c -o hello.o
-    run "$BIN/x86_64-solo5-none-static-cc" hello.o -o hello
-    expect_status 1
-    expect_line 'error: linking a unikernel needs -z solo5-abi=TARGET'
-    run "$BIN/x86_64-solo5-none-static-cc" -z solo5-abi=xen hello.o -o hello
-    expect_status 1
-    expect_line "error: unknown target 'xen'"
-    [ ! -e hello ]
-}
-
 @test "headers: the public and ABI headers compile alone as C99 and C11, pedantic" {
     local std h
     for std in c99 c11; do

@@ -483,7 +483,7 @@ net_setup() {
         PING_TIMEOUT=300 ping_ok 10.0.0.2 -f -c 10000 -q
         finish_ut
         expect_success
-        expect_line '^net: service0 handle=0 mac=02:.* mtu=1500 ip=10\.0\.0\.2$'
+        expect_line '^net: service0 handle=1 mac=02:.* mtu=1500 ip=10\.0\.0\.2$'
         expect_line '^net: answered 10004 echo requests$'
     done
 }

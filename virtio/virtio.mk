@@ -25,9 +25,16 @@ $(OBJ)/guest/virtio/%: GUEST_INC = -Ivirtio
 
 ALL += $(LIBDIR)/solo5_virtio.o $(LIBDIR)/solo5_virtio.lds
 
-$(LIBDIR)/solo5_virtio.o: $(BINDINGS_COMMON_OBJS) $(VIRTIO_OBJS)
-	@mkdir -p $(dir $@)
-	ld -r -o $@ $^
+# Exported besides the API: the entry point, and the binding's own
+# landmarks its self-tests aim at through weak references: the TSC stamp
+# boot.S takes at the first instruction (tests/virtio-boottime, the
+# boot-time benchmark) and the CPL0 structures tests/virtio-cpl0 tries to
+# reach from CPL3. All in the virtio_ namespace, so no application name
+# clashes with them; the guest's own addresses, so nothing is revealed.
+VIRTIO_EXPORTS := _start32 virtio_boot_tsc virtio_idt virtio_gdt virtio_tss \
+	virtio_boot_pml4 virtio_cpl0_stack_top virtio_cpl0_call
+$(LIBDIR)/solo5_virtio.o: $(BINDINGS_COMMON_OBJS) $(VIRTIO_OBJS) $(BINDINGS_EXPORTS) virtio/virtio.mk bindings/Makefile.inc
+	$(call bindings_link,$(VIRTIO_EXPORTS))
 
 $(LIBDIR)/solo5_virtio.lds: bindings/virtio/virtio.lds
 	@mkdir -p $(dir $@)

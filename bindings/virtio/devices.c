@@ -172,7 +172,7 @@ static struct blkdev *next_blk(unsigned *cursor, unsigned *disk, bool bring_up)
 
 void devices_bind(void)
 {
-    const struct mft1 *m = &__solo5_mft1_note.m;
+    const struct mft *m = &__solo5_mft1_note.m;
     unsigned n = m->entries < MFT_MAX_ENTRIES ? m->entries : MFT_MAX_ENTRIES;
     unsigned net_cursor = 0, blk_cursor = 0, blk_disk = 0;
     unsigned missing = 0;

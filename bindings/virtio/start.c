@@ -53,7 +53,7 @@ void virtio_start(uint32_t mbi, uint32_t magic)
      * the hypervisor each, 90 and more for bus 0 alone). With no device in
      * the manifest and the reports silenced, nothing would show for them.
      */
-    if (__solo5_mft1_note.m.entries > 0 || !bindings_quiet) {
+    if (__solo5_mft1_note.m.entries > 1 || !bindings_quiet) {
         pci_init();
         devices_probe();
     }

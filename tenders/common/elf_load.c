@@ -65,9 +65,12 @@ static const char *machine_name(unsigned m)
     }
 }
 
-/* Reads the Solo5 notes in the PT_NOTE segment PH into IMG. */
-static int parse_notes(int fd, const Elf64_Phdr *ph, struct elf_image *img,
-                       char *err, size_t errlen)
+/*
+ * Reads PT_NOTE segment number I (PH) and hands it to the shared note
+ * reader (elf_notes.c), which records the Solo5 notes in NOTES.
+ */
+static int read_notes(int fd, const Elf64_Phdr *ph, unsigned i,
+                      struct elfnote_info *notes, char *err, size_t errlen)
 {
     static uint8_t buf[MAX_NOTES_SIZE];
     uint64_t size = ph->p_filesz;
@@ -77,36 +80,22 @@ static int parse_notes(int fd, const Elf64_Phdr *ph, struct elf_image *img,
                     (unsigned long long)size);
     if (!read_at(fd, buf, size, ph->p_offset))
         return fail(err, errlen, "note segment is outside the file");
+    return elf_notes_parse(buf, (size_t)size, i, notes, err, errlen);
+}
 
-    uint64_t off = 0;
-    while (size - off >= sizeof(Elf64_Nhdr)) {
-        Elf64_Nhdr nh;
-        memcpy(&nh, buf + off, sizeof nh);
-        off += sizeof nh;
-        uint64_t namesz = ((uint64_t)nh.n_namesz + 3) & ~3ULL;
-        uint64_t descsz = ((uint64_t)nh.n_descsz + 3) & ~3ULL;
-        if (namesz > size - off || descsz > size - off - namesz)
-            return fail(err, errlen, "malformed note at offset %llu",
-                        (unsigned long long)(ph->p_offset + off - sizeof nh));
-        const uint8_t *name = buf + off, *desc = buf + off + namesz;
-        off += namesz + descsz;
-        if (nh.n_namesz != SOLO5_NOTE_NAMESZ ||
-            memcmp(name, SOLO5_NOTE_NAME, SOLO5_NOTE_NAMESZ) != 0)
-            continue;
-        if (nh.n_type == SOLO5_NOTE_ABI) {
-            if (img->has_abi || nh.n_descsz != sizeof img->abi)
-                return fail(err, errlen, "malformed or duplicate ABI note");
-            memcpy(&img->abi, desc, sizeof img->abi);
-            img->has_abi = 1;
-        } else if (nh.n_type == SOLO5_NOTE_MANIFEST) {
-            if (img->has_mft || nh.n_descsz != sizeof img->mft)
-                return fail(err, errlen,
-                            "malformed or duplicate manifest note");
-            memcpy(&img->mft, desc, sizeof img->mft);
-            img->has_mft = 1;
-        }
-    }
-    return 0;
+/* Reads the PT_INTERP segment PH: only Solo5's non-interpreter passes. */
+static int check_interp(int fd, const Elf64_Phdr *ph, char *err, size_t errlen)
+{
+    uint8_t buf[64];
+
+    if (ph->p_filesz > sizeof buf)
+        return fail(err, errlen,
+                    "dynamically linked (PT_INTERP of %llu "
+                    "bytes)",
+                    (unsigned long long)ph->p_filesz);
+    if (!read_at(fd, buf, ph->p_filesz, ph->p_offset))
+        return fail(err, errlen, "PT_INTERP is outside the file");
+    return elf_interp_check(buf, (size_t)ph->p_filesz, err, errlen);
 }
 
 /* Adds PH as segment number I, checked against the guest's memory. */
@@ -215,6 +204,8 @@ int elf_parse(int fd, uint64_t mem_base, uint64_t mem_limit,
                     "(truncated?)");
 
     Elf64_Phdr ph[MAX_PHNUM];
+    struct elfnote_info notes;
+    memset(&notes, 0, sizeof notes);
     if (!read_at(fd, ph, phsize, eh.e_phoff))
         return fail(err, errlen, "cannot read the program headers");
     for (unsigned i = 0; i < eh.e_phnum; i++) {
@@ -227,19 +218,25 @@ int elf_parse(int fd, uint64_t mem_base, uint64_t mem_limit,
                 return -1;
             break;
         case PT_NOTE:
-            if (parse_notes(fd, &ph[i], img, err, errlen) < 0)
+            if (read_notes(fd, &ph[i], i, &notes, err, errlen) < 0)
                 return -1;
             break;
         case PT_INTERP:
+            if (check_interp(fd, &ph[i], err, errlen) < 0)
+                return -1;
+            break;
         case PT_DYNAMIC:
-            return fail(err, errlen, "dynamically linked (PT_%s)",
-                        ph[i].p_type == PT_INTERP ? "INTERP" : "DYNAMIC");
+            return fail(err, errlen, "dynamically linked (PT_DYNAMIC)");
         default:
             break;
         }
     }
     if (img->nsegs == 0)
         return fail(err, errlen, "no loadable segments");
+    img->has_abi = notes.has_abi;
+    img->abi = notes.abi;
+    img->has_mft = notes.has_mft;
+    img->mft = notes.mft;
 
     int entry_ok = 0;
     for (unsigned j = 0; j < img->nsegs; j++) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "elf_abi.h"
+#include "elf_notes.h"
 #include "mft_abi.h"
 
 #define ELF_MAX_SEGMENTS 16
@@ -40,8 +41,10 @@ struct elf_image {
  * ELF64 little-endian x86_64 executable, statically linked, whose loadable
  * segments lie in [MEM_BASE, MEM_LIMIT), inside the file, page-disjoint,
  * never both writable and executable, with the entry point in an
- * executable segment. Also reads the Solo5 notes (ABI, manifest); their
- * contents are for the caller to check.
+ * executable segment. Also reads the Solo5 notes (ABI, manifest) from the
+ * PT_NOTE segments with the reader every tool shares (elf_notes.h); their
+ * contents are for the caller to check. A PT_INTERP other than Solo5's
+ * non-interpreter is refused.
  *
  * Returns 0, or -1 with a one-line reason in ERR.
  */

@@ -94,8 +94,10 @@ static int parse_args(struct hvt *hvt, int argc, char **argv)
             exit(0);
         }
         if (strcmp(a, "--version") == 0) {
-            printf("solo5-hvt %s (hvt ABI %u)\n", SOLO5_VERSION,
-                   HVT_ABI_VERSION);
+            printf("solo5-hvt %s (hvt ABI %u)\n"
+                   "solo5-hvt implements Solo5 interface %s (hvt binaries "
+                   "are not interchangeable with Solo5's)\n",
+                   SOLO5_VERSION, HVT_ABI_VERSION, SOLO5_INTERFACE);
             exit(0);
         }
         if (strncmp(a, "--mem=", 6) == 0) {
@@ -145,17 +147,25 @@ static int check_unikernel(struct hvt *hvt)
     if (elf_parse(fd, HVT_GUEST_IMAGE_BASE, hvt->mem_size, &hvt->img, err,
                   sizeof err) < 0)
         hvt_die("%s: %s", path, err);
-    if (!hvt->img.has_abi)
-        hvt_die("%s: not a Solo5 unikernel (it has no Solo5 ABI note)", path);
+    struct elfnote_info notes = { .has_abi = hvt->img.has_abi,
+                                  .abi = hvt->img.abi };
+    if (elf_notes_require_abi(&notes, err, sizeof err) < 0)
+        hvt_die("%s: %s", path, err);
     const struct abi1_info *abi = &hvt->img.abi;
+    const char *target = elf_abi_target_name(abi->target);
+    /*
+     * Solo5's own hvt unikernels carry ABI 1 or 2: same target number,
+     * other hypercalls. Say so rather than just "wrong version".
+     */
+    if (abi->target == ABI_TARGET_HVT && abi->version < HVT_ABI_VERSION_MIN)
+        hvt_die("%s: built by Solo5's own toolchain (hvt ABI %u); this tender "
+                "runs solo5-ng's hvt ABI %u: rebuild it with this toolchain",
+                path, abi->version, HVT_ABI_VERSION);
     if (abi->target != ABI_TARGET_HVT || abi->version != HVT_ABI_VERSION)
         hvt_die("%s: built for the %s target, ABI %u; this tender runs the "
                 "hvt target, ABI %u",
-                path,
-                abi->target == ABI_TARGET_VIRTIO ? "virtio"
-                : abi->target == ABI_TARGET_HVT  ? "hvt"
-                                                 : "unknown",
-                abi->version, HVT_ABI_VERSION);
+                path, target != NULL ? target : "unknown", abi->version,
+                HVT_ABI_VERSION);
     if (!hvt->img.has_mft)
         hvt_die("%s: no manifest (link it with the output of solo5-elftool "
                 "gen-manifest)",
@@ -177,7 +187,8 @@ static void check_attached_and_layout(struct hvt *hvt)
     size_t len = 0;
     unsigned nmissing = 0;
 
-    for (unsigned i = 0; i < m->entries; i++) {
+    /* Entry 0 is the reserved one, not a device. */
+    for (unsigned i = 1; i < m->entries; i++) {
         if (hvt->dev[i].flags & HVT_DEV_ATTACHED)
             continue;
         len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%s",

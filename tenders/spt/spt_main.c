@@ -176,7 +176,8 @@ static void check_attached(struct spt *spt)
     size_t len = 0;
     unsigned nmissing = 0;
 
-    for (unsigned i = 0; i < spt_mft_entries(spt); i++) {
+    /* Entry 0 is the manifest's reserved one, not a device. */
+    for (unsigned i = 1; i < spt_mft_entries(spt); i++) {
         if (spt->dev[i].flags & SPT_DEV_ATTACHED)
             continue;
         len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%s",

@@ -1,4 +1,6 @@
-/* acquire: devices are handed out by manifest name, type and index, once:
+/* acquire: devices are handed out by manifest name, type and index, once
+ * (the index counts the manifest's reserved entry 0, so the first device
+ * is handle 1):
  * unknown names, wrong types, second acquisitions and NULL arguments are
  * EINVAL and consume nothing; I/O needs an acquired handle of the right
  * type. */
@@ -55,31 +57,36 @@ int solo5_app_main(const struct solo5_start_info *si)
     check(h == 99, "a refused acquire wrote the handle");
 
     /* Nothing was consumed by the refusals above. */
-    check(blk("disk0", &h) == SOLO5_R_OK && h == 0, "disk0 is handle 0");
+    check(blk("disk0", &h) == SOLO5_R_OK && h == 1, "disk0 is handle 1");
     check(blk("disk0", &h) == SOLO5_R_EINVAL, "disk0 a second time");
     check(net("disk0", &h) == SOLO5_R_EINVAL, "acquired disk0 as net");
-    check(net("net0", &h) == SOLO5_R_OK && h == 1, "net0 is handle 1");
+    check(net("net0", &h) == SOLO5_R_OK && h == 2, "net0 is handle 2");
     check(net("net0", &h) == SOLO5_R_EINVAL, "net0 a second time");
 
     /* disk1 is attached but not acquired yet: its handle is not usable. */
-    check(solo5_block_read(2, 0, buf, 512) == SOLO5_R_EINVAL,
+    check(solo5_block_read(3, 0, buf, 512) == SOLO5_R_EINVAL,
           "read on an unacquired handle");
-    check(solo5_block_write(2, 0, buf, 512) == SOLO5_R_EINVAL,
+    check(solo5_block_write(3, 0, buf, 512) == SOLO5_R_EINVAL,
           "write on an unacquired handle");
-    /* Handles of the wrong kind. */
-    check(solo5_block_read(1, 0, buf, 512) == SOLO5_R_EINVAL,
-          "block read on a net handle");
+    /* Handle 0 is the manifest's reserved entry: never a device. */
+    check(solo5_block_read(0, 0, buf, 512) == SOLO5_R_EINVAL,
+          "read on handle 0 (the reserved entry)");
     check(solo5_net_read(0, buf, sizeof buf, &n) == SOLO5_R_EINVAL,
+          "net read on handle 0 (the reserved entry)");
+    /* Handles of the wrong kind. */
+    check(solo5_block_read(2, 0, buf, 512) == SOLO5_R_EINVAL,
+          "block read on a net handle");
+    check(solo5_net_read(1, buf, sizeof buf, &n) == SOLO5_R_EINVAL,
           "net read on a block handle");
-    check(solo5_net_write(0, buf, 60) == SOLO5_R_EINVAL,
+    check(solo5_net_write(1, buf, 60) == SOLO5_R_EINVAL,
           "net write on a block handle");
-    check(solo5_net_read(2, buf, sizeof buf, &n) == SOLO5_R_EINVAL,
+    check(solo5_net_read(3, buf, sizeof buf, &n) == SOLO5_R_EINVAL,
           "net read on an unacquired block handle");
 
-    check(blk("disk1", &h) == SOLO5_R_OK && h == 2, "disk1 is handle 2");
-    check(solo5_block_read(2, 0, buf, 512) == SOLO5_R_OK,
+    check(blk("disk1", &h) == SOLO5_R_OK && h == 3, "disk1 is handle 3");
+    check(solo5_block_read(3, 0, buf, 512) == SOLO5_R_OK,
           "read on disk1 once acquired");
-    check(solo5_block_read(0, 0, buf, 512) == SOLO5_R_OK, "read on disk0");
+    check(solo5_block_read(1, 0, buf, 512) == SOLO5_R_OK, "read on disk0");
 
     if (failures != 0)
         return SOLO5_EXIT_FAILURE;

@@ -18,8 +18,12 @@ def note(name, typ, desc):
 
 
 def manifest(devices):
-    ents = b"".join(n.ljust(68, b"\0") + struct.pack("<I", t) for n, t in devices)
-    return struct.pack("<II", 1, len(devices)) + ents + b"\0" * (72 * (63 - len(devices)))
+    """Solo5's MFT1 descriptor: padding, version, count, the reserved first
+    entry and the devices, 104 bytes each."""
+    devices = [(b"", 1 << 30)] + devices
+    ents = b"".join(n.ljust(68, b"\0") + struct.pack("<I", t) + b"\0" * 32
+                    for n, t in devices)
+    return b"\0" * 4 + struct.pack("<II", 1, len(devices)) + ents
 
 
 def elf(notes, sections=True, segments=True):
@@ -46,9 +50,9 @@ def elf(notes, sections=True, segments=True):
     return bytes(img)
 
 
-abi = note(b"Solo5", SOLO5_NOTE_ABI, struct.pack("<II", 1, 1))
+abi = note(b"Solo5", SOLO5_NOTE_ABI, struct.pack("<IIII", 1, 1001, 0, 0))
 mft = note(b"Solo5", SOLO5_NOTE_MANIFEST,
-           manifest([(b"service0", 1), (b"storage", 2)]))
+           manifest([(b"service0", 2), (b"storage", 1)]))
 gnu = note(b"GNU", 3, b"\1" * 20)
 seeds = {
     "abi-and-manifest.elf": elf(abi + mft),

@@ -37,9 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     free(copy);
-    if (info.has_abi && info.abi.target != ABI_TARGET_HVT &&
-        info.abi.target != ABI_TARGET_VIRTIO &&
-        info.abi.target != ABI_TARGET_SPT)
+    if (info.has_abi && elf_abi_target_name(info.abi.target) == NULL)
         abort();
     if (!info.has_mft)
         return 0;

@@ -71,7 +71,8 @@ int solo5_app_main(const struct solo5_start_info *si)
             check_disk(0, "block_acquire", (uint64_t)k);
             continue;
         }
-        check_disk(handles[k] == (uint64_t)(k < NET_INDEX ? k : k + 1),
+        /* Entry 0 of the manifest is the reserved one: devices from 1. */
+        check_disk(handles[k] == (uint64_t)(k < NET_INDEX ? k : k + 1) + 1,
                    "handle is not the manifest index", (uint64_t)k);
         check_disk(bi.capacity == (uint64_t)(k + 1) * 4096,
                    "capacity does not match the disk's backing file",
@@ -81,8 +82,8 @@ int solo5_app_main(const struct solo5_start_info *si)
     if (solo5_net_acquire("net0", &nh, &ni) != SOLO5_R_OK)
         check_disk(0, "net_acquire(net0)", 0);
     else
-        check_disk(nh == NET_INDEX, "net0's handle is not its manifest index",
-                   0);
+        check_disk(nh == NET_INDEX + 1,
+                   "net0's handle is not its manifest index", 0);
     if (failures != 0)
         return SOLO5_EXIT_FAILURE;
 

@@ -65,19 +65,29 @@ static Elf64_Phdr *load(int n)
     return best;
 }
 
-/* The descriptor of the Solo5 note of TYPE with DESCSZ bytes. */
-static uint8_t *note_desc(uint32_t type, uint32_t descsz)
+/*
+ * The descriptor of the Solo5 note of TYPE, whose descriptor must have at
+ * least MINSZ bytes: the first 4-byte aligned "Solo5" name preceded by a
+ * Solo5 note header of that type.
+ */
+static uint8_t *note_desc(uint32_t type, uint32_t minsz)
 {
-    struct solo5_nhdr h = { SOLO5_NOTE_NAMESZ, descsz, type };
-    uint8_t pat[sizeof h + SOLO5_NOTE_NAME_PADDED] = { 0 };
-    uint8_t *p;
+    static const char name[SOLO5_NOTE_NAME_PADDED] = SOLO5_NOTE_NAME;
+    const size_t hsz = sizeof(struct solo5_nhdr);
 
-    memcpy(pat, &h, sizeof h);
-    memcpy(pat + sizeof h, SOLO5_NOTE_NAME, SOLO5_NOTE_NAMESZ);
-    p = memmem(img, img_len, pat, sizeof pat);
-    if (p == NULL || (size_t)(p - img) + sizeof pat + descsz > img_len)
-        die("input", "Solo5 note not found");
-    return p + sizeof pat;
+    for (size_t off = hsz; off + sizeof name <= img_len; off += 4) {
+        struct solo5_nhdr h;
+
+        if (memcmp(img + off, name, sizeof name) != 0)
+            continue;
+        memcpy(&h, img + off - hsz, hsz);
+        if (h.n_namesz != SOLO5_NOTE_NAMESZ || h.n_type != type ||
+            h.n_descsz < minsz || off + sizeof name + h.n_descsz > img_len)
+            continue;
+        return img + off + sizeof name;
+    }
+    die("input", "Solo5 note not found");
+    return NULL;
 }
 
 static struct abi1_info *abi(void)
@@ -86,9 +96,11 @@ static struct abi1_info *abi(void)
                                          sizeof(struct abi1_info));
 }
 
+/* The manifest in Solo5's layout: after 4 bytes of padding. */
 static struct mft1 *mft(void)
 {
-    return (struct mft1 *)note_desc(SOLO5_NOTE_MANIFEST, sizeof(struct mft1));
+    return (struct mft1 *)(note_desc(SOLO5_NOTE_MANIFEST, MFT1_NOTE_DESCSZ(1)) +
+                           MFT1_NOTE_PAD);
 }
 
 static void replace(const void *data, size_t len)
@@ -273,6 +285,16 @@ static void v_abi_version(void)
 {
     abi()->version = 99;
 }
+/* Solo5's own hvt ABI version: same target, other hypercalls. */
+static void v_abi_solo5_hvt(void)
+{
+    abi()->version = 2;
+}
+static void v_abi_spt(void)
+{
+    abi()->target = ABI_TARGET_SPT;
+    abi()->version = 2;
+}
 static void v_abi_missing(void)
 {
     uint8_t *d = (uint8_t *)abi();
@@ -298,16 +320,16 @@ static void v_mft_entries(void)
 static void v_mft_type(void)
 {
     struct mft1 *m = mft();
-    if (m->entries == 0)
-        die("input", "manifest has no entries");
-    m->e[0].type = 7;
+    if (m->entries < 2)
+        die("input", "manifest has no devices");
+    m->e[1].type = 7;
 }
 static void v_mft_name(void)
 {
     struct mft1 *m = mft();
-    if (m->entries == 0)
-        die("input", "manifest has no entries");
-    memset(m->e[0].name, 'A', MFT_NAME_SIZE);
+    if (m->entries < 2)
+        die("input", "manifest has no devices");
+    memset(m->e[1].name, 'A', MFT_NAME_SIZE);
 }
 
 static const struct variant variants[] = {
@@ -340,6 +362,9 @@ static const struct variant variants[] = {
     { "abi-virtio", "ABI note names the virtio target", v_abi_virtio },
     { "abi-invalid", "ABI note names target 0", v_abi_invalid },
     { "abi-version", "ABI note has version 99", v_abi_version },
+    { "abi-solo5-hvt", "ABI note of Solo5's own hvt (version 2)",
+      v_abi_solo5_hvt },
+    { "abi-spt", "ABI note names the spt target", v_abi_spt },
     { "abi-missing", "no ABI note", v_abi_missing },
     { "mft-missing", "no manifest note", v_mft_missing },
     { "mft-version", "manifest version 2", v_mft_version },

@@ -73,7 +73,7 @@ static void build_valid(void)
                           .p_memsz = 0x5000,
                           .p_align = 0x1000 };
     struct abi_note n = {
-        .h = { .n_namesz = 6, .n_descsz = 8, .n_type = SOLO5_NOTE_ABI },
+        .h = { .n_namesz = 6, .n_descsz = 16, .n_type = SOLO5_NOTE_ABI },
         .name = "Solo5",
         .desc = { .target = ABI_TARGET_HVT, .version = HVT_ABI_VERSION },
     };
@@ -278,7 +278,34 @@ static void dynamic(void **state)
     (void)state;
     build_valid();
     ph[2].p_type = PT_INTERP;
-    expect_error("dynamically linked");
+    expect_error("dynamically linked (PT_INTERP other than "
+                 "/nonexistent/solo5/)");
+}
+
+/* Solo5's non-interpreter (padded as its bindings pad it) is accepted. */
+static void solo5_interp(void **state)
+{
+    static const char interp[24] = "/nonexistent/solo5/";
+
+    (void)state;
+    build_valid();
+    memcpy(img + 0x3800, interp, sizeof interp);
+    ph[3] = (Elf64_Phdr){ .p_type = PT_INTERP,
+                          .p_flags = PF_R,
+                          .p_offset = 0x3800,
+                          .p_filesz = sizeof interp,
+                          .p_align = 1 };
+    eh->e_phnum = 4;
+    assert_int_equal(parse(), 0);
+    /* Anything after the path but NULs makes it another interpreter. */
+    img[0x3800 + 22] = 'x';
+    expect_error("PT_INTERP other than /nonexistent/solo5/");
+    build_valid();
+    memcpy(img + 0x3800, "/lib64/ld-linux-x86-64.so.2", 28);
+    ph[3] =
+        (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x3800, .p_filesz = 28 };
+    eh->e_phnum = 4;
+    expect_error("PT_INTERP other than /nonexistent/solo5/");
 }
 
 static void bad_notes(void **state)
@@ -287,15 +314,16 @@ static void bad_notes(void **state)
     build_valid();
     struct abi_note *n = (struct abi_note *)(img + 0x3000);
     n->h.n_descsz = 0x7fffffff;
-    expect_error("malformed note");
+    expect_error("descriptor size 2147483647 runs past the end");
     build_valid();
     n->h.n_descsz = 4;
-    ph[2].p_filesz = sizeof *n - 4;
-    expect_error("malformed or duplicate ABI note");
+    ph[2].p_filesz = sizeof *n - 12;
+    expect_error("Solo5 ABI note in program header 2 has a 4-byte "
+                 "descriptor, expected 16");
     build_valid();
     memcpy(img + 0x3000 + sizeof *n, n, sizeof *n); /* a second ABI note */
     ph[2].p_filesz = 2 * sizeof *n;
-    expect_error("duplicate");
+    expect_error("more than one Solo5 ABI note");
     build_valid();
     ph[2].p_filesz = 1u << 20;
     expect_error("too large");
@@ -319,6 +347,7 @@ int main(void)
         cmocka_unit_test(overlapping_segments),
         cmocka_unit_test(entry_outside),
         cmocka_unit_test(dynamic),
+        cmocka_unit_test(solo5_interp),
         cmocka_unit_test(bad_notes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

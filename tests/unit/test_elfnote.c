@@ -76,7 +76,7 @@ static void add_note(uint32_t namesz, const char *name, uint32_t type,
 
 static void add_abi(uint32_t target, uint32_t version)
 {
-    struct abi1_info abi = { target, version };
+    struct abi1_info abi = { target, version, 0, 0 };
 
     add_note(SOLO5_NOTE_NAMESZ, SOLO5_NOTE_NAME, SOLO5_NOTE_ABI, &abi,
              sizeof abi);
@@ -88,18 +88,39 @@ static struct mft1 good_mft(void)
 
     memset(&m, 0, sizeof m);
     m.version = MFT_VERSION;
-    m.entries = 2;
-    strcpy(m.e[0].name, "service0");
-    m.e[0].type = MFT_DEV_NET_BASIC;
-    strcpy(m.e[1].name, "storage");
-    m.e[1].type = MFT_DEV_BLOCK_BASIC;
+    m.entries = 3;
+    m.e[0].type = MFT_RESERVED_FIRST;
+    strcpy(m.e[1].name, "service0");
+    m.e[1].type = MFT_DEV_NET_BASIC;
+    strcpy(m.e[2].name, "storage");
+    m.e[2].type = MFT_DEV_BLOCK_BASIC;
     return m;
+}
+
+/*
+ * Adds M as a manifest note in Solo5's layout: 4 bytes of padding, then
+ * version, entry count and the 104-byte entries (struct mft1_entry is that
+ * layout on this little-endian host). NENTRIES entries are written,
+ * whatever M says.
+ */
+static void add_mft_n(const struct mft1 *m, uint32_t nentries)
+{
+    static unsigned char d[MFT1_NOTE_DESCSZ(MFT_MAX_ENTRIES + 1)];
+    uint32_t descsz = MFT1_NOTE_DESCSZ(nentries);
+
+    memset(d, 0, sizeof d);
+    memcpy(d + 4, &m->version, 4);
+    memcpy(d + 8, &m->entries, 4);
+    if (nentries > MFT_MAX_ENTRIES)
+        nentries = MFT_MAX_ENTRIES;
+    memcpy(d + 12, m->e, (size_t)nentries * sizeof m->e[0]);
+    add_note(SOLO5_NOTE_NAMESZ, SOLO5_NOTE_NAME, SOLO5_NOTE_MANIFEST, d,
+             descsz);
 }
 
 static void add_mft(const struct mft1 *m)
 {
-    add_note(SOLO5_NOTE_NAMESZ, SOLO5_NOTE_NAME, SOLO5_NOTE_MANIFEST, m,
-             sizeof *m);
+    add_mft_n(m, m->entries);
 }
 
 /* Lays the file out in img[] from spec. */
@@ -223,10 +244,13 @@ static void test_segments_only(void **state)
 static void test_sections_only(void **state)
 {
     (void)state;
+    /* One rule with the tender: notes only in sections are not seen. */
     add_good_notes();
     spec.segments = 0;
     build();
-    expect_notes();
+    assert_int_equal(read_img(), 0);
+    assert_int_equal(info.has_abi, 0);
+    assert_int_equal(info.has_mft, 0);
 }
 
 static void test_notes_outside_note_sections(void **state)
@@ -275,16 +299,14 @@ static void test_abi_only_virtio(void **state)
     assert_int_equal(info.has_mft, 0);
 }
 
-static void test_eight_byte_aligned_notes_ignored(void **state)
+static void test_eight_byte_aligned_segment_read(void **state)
 {
     (void)state;
-    /* GNU property notes use another layout; ours never live there. */
+    /* Solo5's manifest segment is 8-byte aligned; its notes are not. */
     add_good_notes();
     spec.align = 8;
     build();
-    assert_int_equal(read_img(), 0);
-    assert_int_equal(info.has_abi, 0);
-    assert_int_equal(info.has_mft, 0);
+    expect_notes();
 }
 
 static void test_missing_file(void **state)
@@ -338,7 +360,7 @@ static void test_truncated_segments(void **state)
     spec.sections = 0;
     build();
     img_len = NOTES_OFF + 100;
-    expect_error("note segment 0 (offset 256, 4592 bytes) lies outside the "
+    expect_error("note segment 0 (offset 256, 380 bytes) lies outside the "
                  "file");
 }
 
@@ -358,14 +380,13 @@ static void test_note_section_outside_file(void **state)
     (void)state;
     add_good_notes();
     build();
+    /* Sections are never read for notes: a broken one changes nothing. */
     sh = (Elf64_Shdr *)(img + ((Elf64_Ehdr *)img)->e_shoff);
     sh[1].sh_size = img_len;
-    expect_error("note section 1 (offset 256, 5064 bytes) lies outside the "
-                 "file");
+    expect_notes();
     sh[1].sh_size = 28;
     sh[1].sh_offset = UINT64_MAX - 10;
-    expect_error("note section 1 (offset 18446744073709551605, 28 bytes) "
-                 "lies outside the file");
+    expect_notes();
 }
 
 static void test_note_segment_huge_offset(void **state)
@@ -446,7 +467,7 @@ static void test_truncated_note_header(void **state)
     memset(spec.notes + spec.notes_len, 0, 8);
     spec.notes_len += 8;
     build();
-    expect_error("note 1 in section 1: truncated header (8 bytes left)");
+    expect_error("note 1 in program header 0: truncated header (8 bytes left)");
 }
 
 static void test_name_past_end(void **state)
@@ -455,10 +476,11 @@ static void test_name_past_end(void **state)
     add_abi(ABI_TARGET_HVT, 1);
     ((Elf64_Nhdr *)spec.notes)->n_namesz = 100;
     build();
-    expect_error("note 0 in section 1: name size 100 runs past the end");
+    expect_error("note 0 in program header 0: name size 100 runs past the end");
     ((Elf64_Nhdr *)(img + NOTES_OFF))->n_namesz = UINT32_MAX;
-    expect_error("note 0 in section 1: name size 4294967295 runs past the "
-                 "end");
+    expect_error(
+        "note 0 in program header 0: name size 4294967295 runs past the "
+        "end");
 }
 
 static void test_descriptor_past_end(void **state)
@@ -467,21 +489,23 @@ static void test_descriptor_past_end(void **state)
     add_abi(ABI_TARGET_HVT, 1);
     ((Elf64_Nhdr *)spec.notes)->n_descsz = 4096;
     build();
-    expect_error("note 0 in section 1: descriptor size 4096 runs past the "
-                 "end");
+    expect_error(
+        "note 0 in program header 0: descriptor size 4096 runs past the "
+        "end");
     ((Elf64_Nhdr *)(img + NOTES_OFF))->n_descsz = UINT32_MAX;
-    expect_error("note 0 in section 1: descriptor size 4294967295 runs past "
-                 "the end");
+    expect_error(
+        "note 0 in program header 0: descriptor size 4294967295 runs past "
+        "the end");
 }
 
 static void test_descriptor_past_end_in_segment(void **state)
 {
     (void)state;
     add_abi(ABI_TARGET_HVT, 1);
-    ((Elf64_Nhdr *)spec.notes)->n_descsz = 9;
+    ((Elf64_Nhdr *)spec.notes)->n_descsz = 17;
     spec.sections = 0;
     build();
-    expect_error("note 0 in program header 0: descriptor size 9 runs past "
+    expect_error("note 0 in program header 0: descriptor size 17 runs past "
                  "the end");
 }
 
@@ -492,13 +516,13 @@ static void test_abi_wrong_size(void **state)
     (void)state;
     add_note(SOLO5_NOTE_NAMESZ, SOLO5_NOTE_NAME, SOLO5_NOTE_ABI, desc, 4);
     build();
-    expect_error("Solo5 ABI note in section 1 has a 4-byte descriptor, "
-                 "expected 8");
+    expect_error("Solo5 ABI note in program header 0 has a 4-byte descriptor, "
+                 "expected 16");
     spec.notes_len = 0;
     add_note(SOLO5_NOTE_NAMESZ, SOLO5_NOTE_NAME, SOLO5_NOTE_ABI, desc, 12);
     build();
-    expect_error("Solo5 ABI note in section 1 has a 12-byte descriptor, "
-                 "expected 8");
+    expect_error("Solo5 ABI note in program header 0 has a 12-byte descriptor, "
+                 "expected 16");
 }
 
 static void test_mft_wrong_size(void **state)
@@ -507,10 +531,21 @@ static void test_mft_wrong_size(void **state)
 
     (void)state;
     add_note(SOLO5_NOTE_NAMESZ, SOLO5_NOTE_NAME, SOLO5_NOTE_MANIFEST, &m,
-             sizeof m - 72);
+             MFT1_NOTE_DESCSZ(3) - 8);
     build();
-    expect_error("Solo5 manifest note in section 1 has a 4472-byte "
-                 "descriptor, expected 4544");
+    expect_error("Solo5 manifest note in program header 0 has a 316-byte "
+                 "descriptor, expected 12 + 104 * entries");
+    spec.notes_len = 0;
+    add_mft_n(&m, 2);
+    build();
+    expect_error("Solo5 manifest note in program header 0 says 3 entries but "
+                 "holds 2");
+    spec.notes_len = 0;
+    m.entries = 65;
+    add_mft_n(&m, 65);
+    build();
+    expect_error("Solo5 manifest note in program header 0 holds 65 entries, "
+                 "at most 64 allowed");
 }
 
 static void test_duplicate_abi(void **state)
@@ -544,6 +579,14 @@ static void test_unknown_target(void **state)
     add_abi(7, 1);
     build();
     expect_error("Solo5 ABI note names unknown target 7");
+    /* Every Solo5 target number is known, built here or not. */
+    for (uint32_t t = ABI_TARGET_HVT; t <= ABI_TARGET_XEN; t++) {
+        spec.notes_len = 0;
+        add_abi(t, 2);
+        build();
+        assert_int_equal(read_img(), 0);
+        assert_int_equal(info.abi.target, t);
+    }
 }
 
 static void test_bad_manifest(void **state)
@@ -551,19 +594,20 @@ static void test_bad_manifest(void **state)
     struct mft1 m = good_mft();
 
     (void)state;
-    strcpy(m.e[1].name, "service0");
+    strcpy(m.e[2].name, "service0");
     add_abi(ABI_TARGET_HVT, 1);
     add_mft(&m);
     build();
-    expect_error("bad Solo5 manifest note: manifest entries 0 and 1 are both "
+    expect_error("bad Solo5 manifest note: manifest entries 1 and 2 are both "
                  "named \"service0\"");
     m = good_mft();
-    m.entries = 1000;
+    m.e[0].type = MFT_DEV_NET_BASIC;
+    strcpy(m.e[0].name, "first");
     spec.notes_len = 0;
     add_mft(&m);
     build();
-    expect_error("bad Solo5 manifest note: manifest has 1000 entries, at "
-                 "most 63 allowed");
+    expect_error("bad Solo5 manifest note: manifest entry 0 is not the "
+                 "reserved first entry");
 }
 
 static void test_unpadded_last_descriptor(void **state)
@@ -614,7 +658,7 @@ int main(void)
         T(test_other_notes_skipped),
         T(test_no_notes),
         T(test_abi_only_virtio),
-        T(test_eight_byte_aligned_notes_ignored),
+        T(test_eight_byte_aligned_segment_read),
         T(test_missing_file),
         T(test_directory),
         T(test_not_elf),

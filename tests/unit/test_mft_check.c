@@ -13,17 +13,21 @@
 static struct mft1 m;
 static char err[256];
 
-/* A valid two-entry manifest, as gen-manifest would declare it. */
+/*
+ * A valid manifest of two devices, as gen-manifest (ours or Solo5's) would
+ * declare it: the reserved entry 0, then the devices.
+ */
 static int setup(void **state)
 {
     (void)state;
     memset(&m, 0, sizeof m);
     m.version = MFT_VERSION;
-    m.entries = 2;
-    strcpy(m.e[0].name, "service0");
-    m.e[0].type = MFT_DEV_NET_BASIC;
-    strcpy(m.e[1].name, "storage");
-    m.e[1].type = MFT_DEV_BLOCK_BASIC;
+    m.entries = 3;
+    m.e[0].type = MFT_RESERVED_FIRST;
+    strcpy(m.e[1].name, "service0");
+    m.e[1].type = MFT_DEV_NET_BASIC;
+    strcpy(m.e[2].name, "storage");
+    m.e[2].type = MFT_DEV_BLOCK_BASIC;
     err[0] = '\0';
     return 0;
 }
@@ -44,14 +48,34 @@ static void test_valid_empty(void **state)
 {
     (void)state;
     memset(m.e, 0, sizeof m.e);
-    m.entries = 0;
+    m.e[0].type = MFT_RESERVED_FIRST;
+    m.entries = 1;
     assert_int_equal(mft_check(&m, err, sizeof err), 0);
+}
+
+static void test_reserved_first(void **state)
+{
+    (void)state;
+    m.entries = 0;
+    memset(m.e, 0, sizeof m.e);
+    expect_error("manifest entry 0 is not the reserved first entry");
+    setup(NULL);
+    m.e[0].type = MFT_DEV_NET_BASIC;
+    expect_error("manifest entry 0 is not the reserved first entry");
+    setup(NULL);
+    strcpy(m.e[0].name, "named");
+    expect_error("manifest entry 0 is not the reserved first entry");
+    /* The reserved type anywhere else is not a device type. */
+    setup(NULL);
+    m.e[2].type = MFT_RESERVED_FIRST;
+    expect_error("manifest entry 2 (\"storage\") has unknown device type "
+                 "1073741824");
 }
 
 static void test_valid_full(void **state)
 {
     (void)state;
-    for (unsigned i = 0; i < MFT_MAX_ENTRIES; i++) {
+    for (unsigned i = 1; i < MFT_MAX_ENTRIES; i++) {
         memset(&m.e[i], 0, sizeof m.e[i]);
         /* The longest name fills the field up to its terminator. */
         memset(m.e[i].name, 'a', MFT_NAME_MAX);
@@ -74,24 +98,24 @@ static void test_too_many_entries(void **state)
 {
     (void)state;
     m.entries = MFT_MAX_ENTRIES + 1;
-    expect_error("manifest has 64 entries, at most 63 allowed");
+    expect_error("manifest has 65 entries, at most 64 allowed");
     m.entries = UINT32_MAX;
-    expect_error("manifest has 4294967295 entries, at most 63 allowed");
+    expect_error("manifest has 4294967295 entries, at most 64 allowed");
 }
 
 static void test_empty_name(void **state)
 {
     (void)state;
-    memset(m.e[1].name, 0, sizeof m.e[1].name);
-    expect_error("manifest entry 1 has an invalid name (1 to 67 ASCII "
+    memset(m.e[2].name, 0, sizeof m.e[2].name);
+    expect_error("manifest entry 2 has an invalid name (1 to 67 ASCII "
                  "letters and digits, NUL-padded)");
 }
 
 static void test_unterminated_name(void **state)
 {
     (void)state;
-    memset(m.e[0].name, 'x', MFT_NAME_SIZE);
-    expect_error("manifest entry 0 has an invalid name (1 to 67 ASCII "
+    memset(m.e[1].name, 'x', MFT_NAME_SIZE);
+    expect_error("manifest entry 1 has an invalid name (1 to 67 ASCII "
                  "letters and digits, NUL-padded)");
 }
 
@@ -103,8 +127,8 @@ static void test_bad_name_chars(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof bad; i++) {
         setup(NULL);
-        m.e[0].name[3] = bad[i];
-        expect_error("manifest entry 0 has an invalid name (1 to 67 ASCII "
+        m.e[1].name[3] = bad[i];
+        expect_error("manifest entry 1 has an invalid name (1 to 67 ASCII "
                      "letters and digits, NUL-padded)");
     }
 }
@@ -113,35 +137,35 @@ static void test_garbage_after_name(void **state)
 {
     (void)state;
     /* A NUL then more bytes would print as "storage" and hide the rest. */
-    m.e[1].name[20] = 'x';
-    expect_error("manifest entry 1 has an invalid name (1 to 67 ASCII "
+    m.e[2].name[20] = 'x';
+    expect_error("manifest entry 2 has an invalid name (1 to 67 ASCII "
                  "letters and digits, NUL-padded)");
 }
 
 static void test_bad_type(void **state)
 {
     (void)state;
-    m.e[1].type = 0;
-    expect_error("manifest entry 1 (\"storage\") has unknown device type 0");
-    m.e[1].type = 3;
-    expect_error("manifest entry 1 (\"storage\") has unknown device type 3");
+    m.e[2].type = 0;
+    expect_error("manifest entry 2 (\"storage\") has unknown device type 0");
+    m.e[2].type = 3;
+    expect_error("manifest entry 2 (\"storage\") has unknown device type 3");
 }
 
 static void test_duplicate_name(void **state)
 {
     (void)state;
-    strcpy(m.e[1].name, "service0");
-    expect_error("manifest entries 0 and 1 are both named \"service0\"");
+    strcpy(m.e[2].name, "service0");
+    expect_error("manifest entries 1 and 2 are both named \"service0\"");
 }
 
 static void test_unused_entry_not_zero(void **state)
 {
     (void)state;
     m.e[MFT_MAX_ENTRIES - 1].type = 1;
-    expect_error("unused manifest entry 62 is not zero");
+    expect_error("unused manifest entry 63 is not zero");
     setup(NULL);
-    m.entries = 1;
-    expect_error("unused manifest entry 1 is not zero");
+    m.entries = 2;
+    expect_error("unused manifest entry 2 is not zero");
 }
 
 static void test_type_names(void **state)
@@ -170,6 +194,7 @@ int main(void)
         cmocka_unit_test_setup(test_valid, setup),
         cmocka_unit_test_setup(test_valid_empty, setup),
         cmocka_unit_test_setup(test_valid_full, setup),
+        cmocka_unit_test_setup(test_reserved_first, setup),
         cmocka_unit_test_setup(test_bad_version, setup),
         cmocka_unit_test_setup(test_too_many_entries, setup),
         cmocka_unit_test_setup(test_empty_name, setup),

@@ -215,7 +215,10 @@ static void test_good_minimal(void **state)
     (void)state;
     parse_ok(HEAD "]}", &m);
     assert_int_equal(m.version, MFT_VERSION);
-    assert_int_equal(m.entries, 0);
+    /* No devices: just the reserved first entry. */
+    assert_int_equal(m.entries, 1);
+    assert_int_equal(m.e[0].type, MFT_RESERVED_FIRST);
+    assert_string_equal(m.e[0].name, "");
 }
 
 static void test_good_two_devices_any_order(void **state)
@@ -228,11 +231,12 @@ static void test_good_two_devices_any_order(void **state)
              "\"NET_BASIC\" } ],\n  \"version\": 1, \"type\": "
              "\"solo5.manifest\"\n}\n\n",
              &m);
-    assert_int_equal(m.entries, 2);
-    assert_string_equal(m.e[0].name, "storage");
-    assert_int_equal(m.e[0].type, MFT_DEV_BLOCK_BASIC);
-    assert_string_equal(m.e[1].name, "service0");
-    assert_int_equal(m.e[1].type, MFT_DEV_NET_BASIC);
+    assert_int_equal(m.entries, 3);
+    assert_int_equal(m.e[0].type, MFT_RESERVED_FIRST);
+    assert_string_equal(m.e[1].name, "storage");
+    assert_int_equal(m.e[1].type, MFT_DEV_BLOCK_BASIC);
+    assert_string_equal(m.e[2].name, "service0");
+    assert_int_equal(m.e[2].type, MFT_DEV_NET_BASIC);
 }
 
 static void test_good_escapes_in_names(void **state)
@@ -244,8 +248,8 @@ static void test_good_escapes_in_names(void **state)
              "\"devices\":[{\"n\\u0061me\":\"\\u0041b1\",\"type\":"
              "\"NET_BASIC\"}]}",
              &m);
-    assert_int_equal(m.entries, 1);
-    assert_string_equal(m.e[0].name, "Ab1");
+    assert_int_equal(m.entries, 2);
+    assert_string_equal(m.e[1].name, "Ab1");
 }
 
 static void test_good_limits(void **state)
@@ -260,14 +264,15 @@ static void test_good_limits(void **state)
     assert_int_equal(strlen(name67), MFT_NAME_MAX);
     n = (size_t)snprintf(json, sizeof json, HEAD NET("%s") "," BLK("Z9"),
                          name67);
-    for (unsigned i = 2; i < MFT_MAX_ENTRIES; i++)
+    for (unsigned i = 2; i < MFT_MAX_ENTRIES - 1; i++)
         n += (size_t)snprintf(json + n, sizeof json - n, "," NET("dev%u"), i);
     snprintf(json + n, sizeof json - n, "]}");
     parse_ok(json, &m);
+    /* 63 devices and the reserved entry. */
     assert_int_equal(m.entries, MFT_MAX_ENTRIES);
-    assert_string_equal(m.e[0].name, name67);
-    assert_string_equal(m.e[1].name, "Z9");
-    assert_string_equal(m.e[62].name, "dev62");
+    assert_string_equal(m.e[1].name, name67);
+    assert_string_equal(m.e[2].name, "Z9");
+    assert_string_equal(m.e[63].name, "dev62");
 }
 
 static void test_too_many_devices(void **state)
@@ -279,7 +284,7 @@ static void test_too_many_devices(void **state)
     size_t at = 0;
 
     (void)state;
-    for (unsigned i = 1; i <= MFT_MAX_ENTRIES; i++) {
+    for (unsigned i = 1; i < MFT_MAX_ENTRIES; i++) {
         n += (size_t)snprintf(json + n, sizeof json - n, ",");
         at = n;
         n += (size_t)snprintf(json + n, sizeof json - n, NET("d%u"), i);

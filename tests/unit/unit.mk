@@ -15,9 +15,9 @@ UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 ALL += $(UNIT_BINS)
 
 UNIT_OBJS_test_mft_json := $(MFT_JSON_OBJS)
-UNIT_OBJS_test_mft_check := $(OBJ)/host/imagegen/mft_check.o
+UNIT_OBJS_test_mft_check := $(OBJ)/host/tenders/common/mft_check.o
 UNIT_OBJS_test_elfnote := $(ELFNOTE_OBJS)
-UNIT_OBJS_test_elf_load := $(OBJ)/host/tenders/common/elf_load.o
+UNIT_OBJS_test_elf_load := $(OBJ)/host/tenders/common/elf_load.o $(UKREAD_OBJS)
 UNIT_OBJS_test_img_run := $(OBJ)/host/imagegen/img_run.o \
         $(OBJ)/host/imagegen/img_util.o
 # Failure injection: the test's own pipe2, fork and waitpid stand in.

@@ -75,8 +75,13 @@ int mft_check(const struct mft1 *m, char *err, size_t errlen)
     if (m->entries > MFT_MAX_ENTRIES)
         return fail(err, errlen, "manifest has %u entries, at most %u allowed",
                     (unsigned)m->entries, MFT_MAX_ENTRIES);
+    /* As every gen-manifest writes it: that type, no name. */
+    if (m->entries == 0 || m->e[0].type != MFT_RESERVED_FIRST ||
+        !all_zero(m->e[0].name, sizeof m->e[0].name))
+        return fail(err, errlen,
+                    "manifest entry 0 is not the reserved first entry");
 
-    for (uint32_t i = 0; i < m->entries; i++) {
+    for (uint32_t i = 1; i < m->entries; i++) {
         const struct mft1_entry *e = &m->e[i];
 
         if (entry_name_len(e) < 0)
@@ -88,7 +93,7 @@ int mft_check(const struct mft1 *m, char *err, size_t errlen)
             return fail(err, errlen,
                         "manifest entry %u (\"%s\") has unknown device type %u",
                         (unsigned)i, e->name, (unsigned)e->type);
-        for (uint32_t j = 0; j < i; j++)
+        for (uint32_t j = 1; j < i; j++)
             if (strcmp(m->e[j].name, e->name) == 0)
                 return fail(err, errlen,
                             "manifest entries %u and %u are both named \"%s\"",

@@ -1,4 +1,5 @@
 /* mft_check.h: validation of a binary manifest (struct mft1) from a note. */
+/* Host code shared by the tender and the tools, like elf_notes.h. */
 
 #ifndef MFT_CHECK_H_INCLUDED
 #define MFT_CHECK_H_INCLUDED
@@ -8,11 +9,12 @@
 #include "mft_abi.h"
 
 /*
- * Checks that M is a well-formed version 1 manifest, as gen-manifest would
- * have produced it: version MFT_VERSION, at most MFT_MAX_ENTRIES entries,
- * each used entry with a name of 1 to MFT_NAME_MAX ASCII letters and
- * digits, NUL-padded, unique, and a known device type; every unused entry
- * all zero. M may come from a hostile file: nothing in it is trusted.
+ * Checks that M is a well-formed version 1 manifest, as gen-manifest (ours
+ * or Solo5's) would have produced it: version MFT_VERSION, 1 to
+ * MFT_MAX_ENTRIES entries, entry 0 of type MFT_RESERVED_FIRST, every other
+ * entry with a name of 1 to MFT_NAME_MAX ASCII letters and digits,
+ * NUL-padded, unique, and a known device type; every unused entry all
+ * zero. M may come from a hostile file: nothing in it is trusted.
  *
  * Returns 0, or -1 with a one-line reason (no tool prefix) in ERR.
  */

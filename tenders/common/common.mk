@@ -1,0 +1,9 @@
+# tenders/common/: host code about unikernel files, shared by the tender
+# and the tools. The ELF note reader and the manifest check live here, in
+# the tender's tree, because the tender is the code that must trust them
+# least and is compiled with include/ and its own folders only; the tools
+# (imagegen/) link these objects, never the other way round.
+
+UKREAD_SRCS := tenders/common/elf_notes.c tenders/common/mft_check.c
+UKREAD_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(UKREAD_SRCS))
+$(UKREAD_OBJS): HOST_CFLAGS += -Itenders/common
