@@ -88,7 +88,7 @@ MFT1_NOTE_DECLARE_END
 C
     run "$BIN/x86_64-solo5-none-static-cc" -Wall -Werror -c "$WORK/manifest.c" -o "$WORK/manifest.o"
     expect_status 0
-    "$BIN/x86_64-solo5-none-static-cc" -c "$TOP/tests/hello/hello.c" -o "$WORK/hello.o"
+    "$BIN/x86_64-solo5-none-static-cc" -I"$TOP/tests" -c "$TOP/tests/hello/hello.c" -o "$WORK/hello.o"
     run "$BIN/x86_64-solo5-none-static-cc" -z solo5-abi=virtio "$WORK/hello.o" "$WORK/manifest.o" -o "$WORK/hello.virtio"
     expect_status 0
     run "$ET" query-manifest "$WORK/hello.virtio"

@@ -52,7 +52,7 @@ setup() {
 
 @test "toolchain: -ld with no target, or with -r, is plain ld (partial links)" {
     cd "$WORK"
-    "$CC" -c "$TOP/tests/hello/hello.c" -o hello.o
+    "$CC" -I"$TOP/tests" -c "$TOP/tests/hello/hello.c" -o hello.o
     "$BIN/solo5-elftool" gen-manifest "$TOP/tests/hello/manifest.json" manifest.c
     "$CC" -c manifest.c -o manifest.o
     run "$LD" -r hello.o manifest.o -o part.o
