@@ -22,7 +22,7 @@ $(filter $(OBJ)/guest/virtio/%,$(VIRTIO_OBJS)): GUEST_CFLAGS += -Ivirtio
 
 ALL += $(LIBDIR)/solo5_virtio.o $(LIBDIR)/solo5_virtio.lds
 
-$(LIBDIR)/solo5_virtio.o: $(BINDINGS_COMMON_OBJS) $(VIRTIO_OBJS)
+$(LIBDIR)/solo5_virtio.o: $(BINDINGS_COMMON_OBJS) $(BINDINGS_TRAP_OBJS) $(VIRTIO_OBJS)
 	@mkdir -p $(dir $@)
 	ld -r -o $@ $^
 

@@ -104,6 +104,14 @@ void hvt_guest_fault(struct hvt *hvt, const char *fmt, ...)
 void hvt_exit(struct hvt *hvt, int status) __attribute__((noreturn));
 
 /*
+ * The guest is done (HALT, or a fatal exception the tender reported):
+ * sends its last queued frames, offers STATUS and CORE to the modules'
+ * halt hooks (see struct hvt_module), then hvt_exit(STATUS).
+ */
+void hvt_halt(struct hvt *hvt, int status, uint64_t core)
+    __attribute__((noreturn));
+
+/*
  * The one checked accessor for guest addresses: returns the host address
  * of the guest range [GPA, GPA + SIZE), or ends the guest (status 1) if any
  * part of it lies outside guest memory. Overflow-safe.

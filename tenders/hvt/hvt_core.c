@@ -198,21 +198,24 @@ static void hc_poll(struct hvt *hvt, uint64_t gpa)
     a->ready = ready;
 }
 
-static void hc_halt(struct hvt *hvt, uint64_t gpa)
+void hvt_halt(struct hvt *hvt, int status, uint64_t core)
 {
-    struct hvt_hc_halt *a = HVT_ARGS(hvt, gpa, struct hvt_hc_halt);
-
     /* The transmit rings may hold the guest's last frames. */
     if (hvt->io_pump)
         hvt->io_pump(hvt);
-    int status = (int)(a->exit_status & 0xff);
-    uint64_t core = a->core;
     HVT_FOREACH_MODULE(m)
     {
         if ((*m)->halt)
             (*m)->halt(hvt, status, core);
     }
     hvt_exit(hvt, status);
+}
+
+static void hc_halt(struct hvt *hvt, uint64_t gpa)
+{
+    struct hvt_hc_halt *a = HVT_ARGS(hvt, gpa, struct hvt_hc_halt);
+
+    hvt_halt(hvt, (int)(a->exit_status & 0xff), a->core);
 }
 
 void hvt_core_init(struct hvt *hvt)
