@@ -230,6 +230,21 @@ run_ut() {
     done
 }
 
+@test "unseal: the application can change no IDT gate, descriptor, TSS, page table or trap code" {
+    local what
+    for HV in "${HVS[@]}"; do
+        run_ut unseal --solo5:quiet read
+        expect_sealed read read
+        for what in idt gdt tss pagetables trapcode gate; do
+            run_ut unseal --solo5:quiet "$what"
+            expect_sealed "$what" write
+        done
+        run_ut unseal --solo5:quiet int
+        expect_abort '#GP|#UD'
+        no_line 'ESCAPED'
+    done
+}
+
 @test "hostile: privileged instructions and stray ports from the application abort" {
     local how
     for HV in "${HVS[@]}"; do
