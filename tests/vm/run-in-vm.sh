@@ -1,0 +1,97 @@
+#!/bin/bash
+# tests/vm/run-in-vm.sh: runs one command inside the test VM, a Debian 12
+# kernel under QEMU/TCG with an emulated AMD CPU with SVM, so that
+# /dev/kvm exists there; the host's root is the VM's (read-only, writes
+# kept in VM memory). Prints the command's output and exits with its status.
+# Usage: tests/vm/run-in-vm.sh COMMAND [ARGS...]
+# The command runs in the current directory with LD_PRELOAD set to
+# build/tests/vm/tss_preload.so (see docs/testing.md, "The test VM").
+# Environment: SOLO5_VM_TIMEOUT (seconds, default 3600), SOLO5_VM_MEM
+# (default 6G), SOLO5_VM_CPUS (default 2), SOLO5_VM_CACHE (artifact cache).
+set -eu
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+PRELOAD=$TOP/build/tests/vm/tss_preload.so
+MODULES="virtio_pci 9pnet_virtio 9p overlay kvm_amd tun"
+TIMEOUT=${SOLO5_VM_TIMEOUT:-3600}
+JOB=
+QPID=
+
+die() {
+    echo "run-in-vm: error: $*" >&2
+    exit 125
+}
+cleanup() {
+    if [ -n "$QPID" ]; then
+        kill "$QPID" 2>/dev/null || true
+        wait "$QPID" 2>/dev/null || true
+    fi
+    [ -n "$JOB" ] && rm -rf "$JOB"
+    return 0
+}
+trap cleanup EXIT
+trap 'echo "run-in-vm: interrupted" >&2; exit 130' INT
+trap 'echo "run-in-vm: terminated" >&2; exit 143' TERM
+
+[ $# -gt 0 ] || die "usage: tests/vm/run-in-vm.sh COMMAND [ARGS...]"
+[[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "SOLO5_VM_TIMEOUT must be a number of seconds, not '$TIMEOUT'"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installed (Debian package qemu-system-x86)"
+[ -f "$PRELOAD" ] || die "$PRELOAD is not built (run make)"
+[[ $PWD == /* && $PWD != /tmp* && $PWD != /run* ]] ||
+    die "run it from a folder the VM sees as on the host, not $PWD"
+
+art=$("$TOP/tests/vm/artifacts.sh") || die "the VM's kernel or busybox could not be prepared"
+kernel=$(sed -n 's/^kernel=//p' <<<"$art")
+modules=$(sed -n 's/^modules=//p' <<<"$art")
+busybox=$(sed -n 's/^busybox=//p' <<<"$art")
+cache=$(sed -n 's/^cache=//p' <<<"$art")
+
+JOB=$(mktemp -d "${TMPDIR:-/tmp}/solo5-vm.XXXXXX")
+# The initramfs is cached too, named after everything that goes into it.
+key=$( (echo "$busybox $modules $MODULES"; cat "$TOP/tests/vm/init.sh" "$TOP/tests/vm/mkinitrd.sh") |
+    sha256sum | cut -c1-16)
+initrd=$cache/initrd-$key.cpio
+if [ ! -f "$initrd" ]; then
+    "$TOP/tests/vm/mkinitrd.sh" "$busybox" "$modules" "$MODULES" "$TOP/tests/vm/init.sh" "$JOB/initrd" ||
+        die "could not build the initramfs"
+    mv "$JOB/initrd" "$initrd"
+fi
+
+# The job: the caller's SOLO5_* variables, PATH and locale, the preload
+# shim, then the command in this directory.
+mkdir "$JOB/share"
+{
+    echo "export PATH=$(printf %q "$PATH") HOME=/root LANG=C.UTF-8 SOLO5_IN_TEST_VM=1"
+    while IFS= read -r v; do
+        echo "export $v=$(printf %q "${!v}")"
+    done < <(compgen -e | grep -E '^(SOLO5_|BATS_|TERM$)' | grep -vx SOLO5_IN_TEST_VM || true)
+    echo "export LD_PRELOAD=$(printf %q "$PRELOAD")"
+    echo "cd $(printf %q "$PWD") || exit 125"
+    printf 'exec'
+    printf ' %q' "$@"
+    echo
+} >"$JOB/share/job.sh"
+
+start=$(date +%s)
+timeout -s KILL "$TIMEOUT" qemu-system-x86_64 \
+    -accel tcg -cpu qemu64,+svm,+npt -smp "${SOLO5_VM_CPUS:-2}" -m "${SOLO5_VM_MEM:-6G}" \
+    -nodefaults -no-user-config -display none -no-reboot \
+    -serial stdio \
+    -kernel "$kernel" -initrd "$initrd" \
+    -append "console=ttyS0 quiet loglevel=0 panic=-1 rdinit=/init" \
+    -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+    -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+    -fsdev local,id=job,path="$JOB/share",security_model=none \
+    -device virtio-9p-pci,fsdev=job,mount_tag=job \
+    </dev/null &
+QPID=$!
+qstatus=0
+wait "$QPID" || qstatus=$?
+QPID=
+if [ "$qstatus" -eq 137 ]; then
+    die "the VM was still running after ${TIMEOUT} s (SOLO5_VM_TIMEOUT); stopped it"
+fi
+[ "$qstatus" -eq 0 ] || die "qemu-system-x86_64 failed with status $qstatus"
+[ -s "$JOB/share/status" ] || die "the VM stopped without reporting a status (kernel panic?)"
+status=$(cat "$JOB/share/status")
+echo "run-in-vm: VM ran $(($(date +%s) - start)) s in all; command status $status" >&2
+exit "$status"
