@@ -227,6 +227,11 @@ run_ut() {
         run_ut virtio-cpl0 --solo5:quiet setup
         expect_abort 'page fault|#PF'
         expect_line '^virtio-cpl0: writing the setup$'
+        # Nor by clearing the flag that refuses it: that is CPL0 state.
+        run_ut virtio-cpl0 --solo5:quiet resetup
+        expect_abort 'page fault .*write access'
+        expect_line '^virtio-cpl0: clearing the set-up flag$'
+        no_line '^virtio-cpl0: asking CPL0'
     done
 }
 

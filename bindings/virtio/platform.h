@@ -106,6 +106,8 @@ struct cpl0_wait {
 };
 uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg);
 void cpl0_halt(void) __attribute__((noreturn));
+/* Set by the one CPL0_SETUP request; CPL0-only memory (see cpl0.c). */
+extern bool virtio_cpl0_setup_done;
 /* The power button was pressed: says so and powers off (any CPL). */
 void cpl0_power_off(void) __attribute__((noreturn));
 
