@@ -68,7 +68,7 @@ static uint64_t op_wait(const struct cpl0_wait *w)
     for (;;) {
         if (acpi_power_button_pressed())
             cpl0_power_off();
-        if (devices_input_pending(w->handles))
+        if (devices_input_pending(w->handles) || intr_pending())
             return 1;
         uint64_t now = clock_now();
         if (now >= w->deadline)

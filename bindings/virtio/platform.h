@@ -115,7 +115,12 @@ void cpl0_power_off(void) __attribute__((noreturn));
 void intr_init(void);  /* at boot: ports only */
 void intr_start(void); /* before the first wait: program the PIC */
 bool intr_register(uint8_t irq, void (*fn)(void *), void *arg);
+/* At CPL0: acknowledges the interrupt; a device's line stays masked. */
 bool intr_handle(uint64_t vector);
+/* At CPL0: a device interrupt waits for intr_service(). */
+bool intr_pending(void);
+/* At CPL3, after a wait: runs the devices' handlers, unmasks their lines. */
+void intr_service(void);
 void intr_timer_arm(uint64_t ns);
 
 /* clock.c: monotonic and wall clocks. */
