@@ -17,7 +17,7 @@ count() {
 count "solo5-hvt (production tender, all modules)" \
     tenders/common/*.[ch] tenders/hvt/hvt.h tenders/hvt/hvt_core.c \
     tenders/hvt/hvt_main.c tenders/hvt/hvt_kvm*.[ch] tenders/hvt/hvt_cpu_x86_64.[ch] \
-    tenders/hvt/hvt_sandbox_linux.c tenders/hvt/hvt_module_net.c \
+    tenders/hvt/hvt_sandbox_linux.c tenders/hvt/hvt_module_net.[ch] \
     tenders/hvt/hvt_module_block.c imagegen/mft_check.[ch] include/hvt_abi.h \
     include/elf_abi.h include/mft_abi.h
 count "solo5-hvt-debug's additions (gdb, dumpcore)" \
@@ -25,6 +25,11 @@ count "solo5-hvt-debug's additions (gdb, dumpcore)" \
     tenders/hvt/hvt_module_dumpcore.c tenders/hvt/hvt_dumpcore_*.c
 count "hvt bindings (common + bindings/hvt)" \
     bindings/*.[chS] bindings/hvt/*.[chS]
+count "solo5-spt (tender, both modules, ABI headers)" \
+    tenders/common/*.[ch] tenders/spt/*.[chS] imagegen/mft_check.[ch] \
+    include/spt_abi.h include/elf_abi.h include/mft_abi.h
+count "spt bindings (common + bindings/spt)" \
+    bindings/*.[chS] bindings/spt/*.[chS]
 if ls bindings/virtio/*.[chS] >/dev/null 2>&1; then
     count "virtio bindings (common + bindings/virtio + virtio/)" \
         bindings/*.[chS] bindings/virtio/*.[chS] $(ls virtio/*.[chS] 2>/dev/null)

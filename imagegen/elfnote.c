@@ -294,7 +294,8 @@ static int read_notes(Elf *elf, int has_magic, uint64_t fsize,
         return -1;
 
     if (info->has_abi && info->abi.target != ABI_TARGET_HVT &&
-        info->abi.target != ABI_TARGET_VIRTIO)
+        info->abi.target != ABI_TARGET_VIRTIO &&
+        info->abi.target != ABI_TARGET_SPT)
         return fail(err, errlen, "Solo5 ABI note names unknown target %u",
                     (unsigned)info->abi.target);
     if (info->has_mft && mft_check(&info->mft, why, sizeof why))

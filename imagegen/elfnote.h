@@ -15,7 +15,7 @@
 
 struct elfnote_info {
     int has_abi;          /* 1 if a Solo5 ABI note was found */
-    struct abi1_info abi; /* valid if has_abi; target is HVT or VIRTIO */
+    struct abi1_info abi; /* valid if has_abi; target is HVT, VIRTIO or SPT */
     int has_mft;          /* 1 if a Solo5 manifest note was found */
     struct mft1 mft;      /* valid if has_mft; passed mft_check() */
 };

@@ -229,8 +229,10 @@ static int cmd_query_abi(const char *path)
         return 1;
     if (!info.has_abi)
         return fail("%s: no Solo5 ABI note", path);
-    /* elfnote_read() admits only these two. */
-    target = info.abi.target == ABI_TARGET_HVT ? "hvt" : "virtio";
+    /* elfnote_read() admits only these three. */
+    target = info.abi.target == ABI_TARGET_HVT   ? "hvt"
+             : info.abi.target == ABI_TARGET_SPT ? "spt"
+                                                 : "virtio";
     printf("{\n    \"target\": \"%s\",\n    \"version\": %u\n}\n", target,
            (unsigned)info.abi.version);
     return finish_stdout();

@@ -63,9 +63,12 @@ struct node {
     uint32_t cluster, nclusters;
 };
 
+/* The file system as laid out before anything is written. */
 struct fat {
     uint64_t sectors;
     uint32_t spc, fat_sectors, clusters, root_sectors;
+    uint32_t csize;                             /* bytes per cluster */
+    uint64_t base, fat_off, root_off, data_off; /* byte offsets on the disk */
     struct node n[MAX_NODES];
     int nn;
 };
@@ -197,23 +200,10 @@ static void fill_dirent(struct img_fat_dirent *d, const struct node *n,
     d->size = htole32(n->is_dir ? 0 : (uint32_t)n->size);
 }
 
-int img_fat_write(int fd, const struct img_plan *p, char *err, size_t errlen)
+/* Gives every directory, then every file, its contiguous clusters in plan
+ * order. */
+static int allocate_clusters(struct fat *f, char *err, size_t errlen)
 {
-    struct fat *f = calloc(1, sizeof(*f));
-    if (!f)
-        return img_err(err, errlen, "out of memory");
-    uint16_t *table = NULL;
-    unsigned char *buf = NULL;
-    int rc = -1;
-    if (build_tree(f, p, err, errlen) ||
-        geometry(f, p->fat_sectors, err, errlen))
-        goto out;
-    if (f->n[0].nchildren + 1 > ROOT_ENTRIES) {
-        img_err(err, errlen, "internal: root directory full");
-        goto out;
-    }
-    uint32_t csize = f->spc * IMG_SECTOR;
-    /* Directories first, then files: each one contiguous, in plan order. */
     uint32_t next = 2;
     for (int pass = 0; pass < 2; pass++)
         for (int i = 1; i < f->nn; i++) {
@@ -221,33 +211,38 @@ int img_fat_write(int fd, const struct img_plan *p, char *err, size_t errlen)
             if (n->is_dir != (pass == 0))
                 continue;
             uint64_t bytes = n->is_dir ? dir_bytes(n) : n->size;
-            n->nclusters = (uint32_t)((bytes + csize - 1) / csize);
+            n->nclusters = (uint32_t)((bytes + f->csize - 1) / f->csize);
             n->cluster = n->nclusters ? next : 0;
-            if ((uint64_t)next + n->nclusters > (uint64_t)f->clusters + 2) {
-                img_err(err, errlen, "internal: FAT partition full");
-                goto out;
-            }
+            if ((uint64_t)next + n->nclusters > (uint64_t)f->clusters + 2)
+                return img_err(err, errlen, "internal: FAT partition full");
             next += n->nclusters;
         }
-    table = calloc(f->clusters + 2, sizeof(uint16_t));
-    if (!table) {
-        img_err(err, errlen, "out of memory");
-        goto out;
-    }
-    table[0] = htole16(0xfff8);
-    table[1] = htole16(0xffff);
-    for (int i = 1; i < f->nn; i++)
-        for (uint32_t c = 0; c < f->n[i].nclusters; c++) {
-            uint32_t cl = f->n[i].cluster + c;
-            table[cl] = htole16(
-                c + 1 == f->n[i].nclusters ? 0xffff : (uint16_t)(cl + 1));
-        }
+    return 0;
+}
 
-    uint64_t base = p->fat_lba * IMG_SECTOR;
-    uint64_t fat_off = base + RESERVED * IMG_SECTOR;
-    uint64_t root_off = fat_off + 2ull * f->fat_sectors * IMG_SECTOR;
-    uint64_t data_off = root_off + (uint64_t)f->root_sectors * IMG_SECTOR;
+/* The layout phase: the tree, the geometry, the clusters and where each area
+ * starts on the disk. */
+static int fat_layout(struct fat *f, const struct img_plan *p, char *err,
+                      size_t errlen)
+{
+    if (build_tree(f, p, err, errlen) ||
+        geometry(f, p->fat_sectors, err, errlen))
+        return -1;
+    if (f->n[0].nchildren + 1 > ROOT_ENTRIES)
+        return img_err(err, errlen, "internal: root directory full");
+    f->csize = f->spc * IMG_SECTOR;
+    if (allocate_clusters(f, err, errlen))
+        return -1;
+    f->base = p->fat_lba * IMG_SECTOR;
+    f->fat_off = f->base + RESERVED * IMG_SECTOR;
+    f->root_off = f->fat_off + 2ull * f->fat_sectors * IMG_SECTOR;
+    f->data_off = f->root_off + (uint64_t)f->root_sectors * IMG_SECTOR;
+    return 0;
+}
 
+static int write_boot_sector(int fd, const struct fat *f,
+                             const struct img_plan *p, char *err, size_t errlen)
+{
     struct img_fat_bs bs;
     memset(&bs, 0, sizeof(bs));
     /* A volume that is not booted through its own sector says so via int 18h.
@@ -278,70 +273,103 @@ int img_fat_write(int fd, const struct img_plan *p, char *err, size_t errlen)
     memcpy(bs.fs_type, "FAT16   ", 8);
     memcpy(bs.code, stub, sizeof(stub));
     bs.signature = htole16(0xaa55);
-    if (img_pwrite(fd, &bs, sizeof(bs), base, err, errlen))
-        goto out;
-    for (int i = 0; i < 2; i++)
-        if (img_pwrite(fd, table, (f->clusters + 2) * sizeof(uint16_t),
-                       fat_off + (uint64_t)i * f->fat_sectors * IMG_SECTOR, err,
-                       errlen))
-            goto out;
+    return img_pwrite(fd, &bs, sizeof(bs), f->base, err, errlen);
+}
 
-    /* Directories: the root in its fixed area, the others in clusters. */
-    for (int i = 0; i < f->nn; i++) {
-        struct node *d = &f->n[i];
-        if (!d->is_dir)
-            continue;
-        size_t len = i == 0 ? f->root_sectors * IMG_SECTOR
-                            : (size_t)d->nclusters * csize;
-        buf = calloc(1, len);
-        if (!buf) {
-            img_err(err, errlen, "out of memory");
-            goto out;
+/* Both copies of the allocation table: one chain per node. */
+static int write_tables(int fd, const struct fat *f, char *err, size_t errlen)
+{
+    uint16_t *table = calloc(f->clusters + 2, sizeof(uint16_t));
+    if (!table)
+        return img_err(err, errlen, "out of memory");
+    table[0] = htole16(0xfff8);
+    table[1] = htole16(0xffff);
+    for (int i = 1; i < f->nn; i++)
+        for (uint32_t c = 0; c < f->n[i].nclusters; c++) {
+            uint32_t cl = f->n[i].cluster + c;
+            table[cl] = htole16(
+                c + 1 == f->n[i].nclusters ? 0xffff : (uint16_t)(cl + 1));
         }
-        struct img_fat_dirent *e = (struct img_fat_dirent *)buf;
-        int k = 0;
-        if (i == 0) {
-            struct node label = { .is_dir = 0 };
-            memcpy(label.name, "SOLO5      ", 11);
-            fill_dirent(&e[k], &label, p->fat_time);
-            e[k++].attr = ATTR_VOLUME;
-        } else {
-            struct node dot = *d, dotdot = f->n[d->parent];
-            memcpy(dot.name, ".          ", 11);
-            memcpy(dotdot.name, "..         ", 11);
-            dot.ntres = dotdot.ntres = 0;
-            dotdot.is_dir = 1;
-            if (d->parent == 0)
-                dotdot.cluster = 0;
-            fill_dirent(&e[k++], &dot, p->fat_time);
-            fill_dirent(&e[k++], &dotdot, p->fat_time);
-        }
-        for (int j = 1; j < f->nn; j++)
-            if (f->n[j].parent == i)
-                fill_dirent(&e[k++], &f->n[j], p->fat_time);
-        uint64_t off =
-            i == 0 ? root_off : data_off + (uint64_t)(d->cluster - 2) * csize;
-        int w = img_pwrite(fd, buf, len, off, err, errlen);
-        free(buf);
-        buf = NULL;
-        if (w)
-            goto out;
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++)
+        rc = img_pwrite(fd, table, (f->clusters + 2) * sizeof(uint16_t),
+                        f->fat_off + (uint64_t)i * f->fat_sectors * IMG_SECTOR,
+                        err, errlen);
+    free(table);
+    return rc;
+}
+
+/* Directory I: the root (the volume label first) in its fixed area, any
+ * other with "." and ".." first, in its clusters. */
+static int write_dir(int fd, const struct fat *f, int i, uint32_t fat_time,
+                     char *err, size_t errlen)
+{
+    const struct node *d = &f->n[i];
+    size_t len =
+        i == 0 ? f->root_sectors * IMG_SECTOR : (size_t)d->nclusters * f->csize;
+    unsigned char *buf = calloc(1, len);
+    if (!buf)
+        return img_err(err, errlen, "out of memory");
+    struct img_fat_dirent *e = (struct img_fat_dirent *)buf;
+    int k = 0;
+    if (i == 0) {
+        struct node label = { .is_dir = 0 };
+        memcpy(label.name, "SOLO5      ", 11);
+        fill_dirent(&e[k], &label, fat_time);
+        e[k++].attr = ATTR_VOLUME;
+    } else {
+        struct node dot = *d, dotdot = f->n[d->parent];
+        memcpy(dot.name, ".          ", 11);
+        memcpy(dotdot.name, "..         ", 11);
+        dot.ntres = dotdot.ntres = 0;
+        dotdot.is_dir = 1;
+        if (d->parent == 0)
+            dotdot.cluster = 0;
+        fill_dirent(&e[k++], &dot, fat_time);
+        fill_dirent(&e[k++], &dotdot, fat_time);
     }
+    for (int j = 1; j < f->nn; j++)
+        if (f->n[j].parent == i)
+            fill_dirent(&e[k++], &f->n[j], fat_time);
+    uint64_t off = i == 0 ? f->root_off
+                          : f->data_off + (uint64_t)(d->cluster - 2) * f->csize;
+    int rc = img_pwrite(fd, buf, len, off, err, errlen);
+    free(buf);
+    return rc;
+}
+
+static int write_files(int fd, const struct fat *f, char *err, size_t errlen)
+{
     for (int i = 1; i < f->nn; i++) {
-        struct node *n = &f->n[i];
+        const struct node *n = &f->n[i];
         if (n->is_dir || !n->size)
             continue;
         if (img_pwrite(fd, n->data, n->size,
-                       data_off + (uint64_t)(n->cluster - 2) * csize, err,
+                       f->data_off + (uint64_t)(n->cluster - 2) * f->csize, err,
                        errlen))
-            goto out;
+            return -1;
     }
-    img_verbose("FAT16: %u clusters of %u bytes, %u sectors per FAT",
-                f->clusters, csize, f->fat_sectors);
-    rc = 0;
-out:
-    free(buf);
-    free(table);
+    return 0;
+}
+
+int img_fat_write(int fd, const struct img_plan *p, char *err, size_t errlen)
+{
+    struct fat *f = calloc(1, sizeof(*f));
+    if (!f)
+        return img_err(err, errlen, "out of memory");
+    int rc = fat_layout(f, p, err, errlen);
+    if (rc == 0)
+        rc = write_boot_sector(fd, f, p, err, errlen);
+    if (rc == 0)
+        rc = write_tables(fd, f, err, errlen);
+    for (int i = 0; i < f->nn && rc == 0; i++)
+        if (f->n[i].is_dir)
+            rc = write_dir(fd, f, i, p->fat_time, err, errlen);
+    if (rc == 0)
+        rc = write_files(fd, f, err, errlen);
+    if (rc == 0)
+        img_verbose("FAT16: %u clusters of %u bytes, %u sectors per FAT",
+                    f->clusters, f->csize, f->fat_sectors);
     free(f);
     return rc;
 }

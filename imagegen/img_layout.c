@@ -10,6 +10,7 @@
 
 #define FAT_LBA          2048        /* 1 MiB: the usual alignment */
 #define FAT_MIN_SECTORS  (32 * 2048) /* 32 MiB keeps FAT16 comfortably */
+#define FAT_MAX_SECTORS  4000000u    /* FAT16, 32 KiB clusters: under 2 GiB */
 #define GPT_TAIL         33          /* backup entries and header */
 #define BIOSBOOT_LBA     1024        /* GPT: 512 KiB for GRUB's core */
 #define BIOSBOOT_SECTORS 1024
@@ -69,8 +70,7 @@ int img_layout(const struct img_options *opt, struct img_plan *p, uint64_t seed,
     p->fat_sectors = fat_bytes / IMG_SECTOR;
     if (p->fat_sectors < FAT_MIN_SECTORS)
         p->fat_sectors = FAT_MIN_SECTORS;
-    /* FAT16 with 32 KiB clusters ends near 2 GiB. */
-    if (p->fat_sectors > 4000000)
+    if (p->fat_sectors > FAT_MAX_SECTORS)
         return img_err(err, errlen, "%s: too large for the boot partition",
                        opt->kernel);
 

@@ -98,6 +98,7 @@ static void num(char *f, size_t len, uint64_t v)
 struct gz {
     z_stream z;
     int fd;
+    uint64_t pos; /* bytes of tar stream written so far */
     unsigned char out[65536];
 };
 
@@ -128,6 +129,7 @@ static int gz_write(struct gz *g, const void *buf, size_t len, char *err,
 {
     g->z.next_in = (Bytef *)buf;
     g->z.avail_in = (uInt)len;
+    g->pos += len;
     return gz_flush(g, Z_NO_FLUSH, err, errlen);
 }
 
@@ -141,42 +143,31 @@ static void checksum(struct img_tar_header *h)
     h->chksum[7] = ' ';
 }
 
-int img_tar_write(int raw, uint64_t size, int out, uint64_t epoch, char *err,
-                  size_t errlen)
+/* The member's sparse map: the disk's non-zero runs, and a trailing hole
+ * recorded as an empty chunk at the end of the file. */
+static int sparse_map(int raw, uint64_t size, struct extents *x, char *err,
+                      size_t errlen)
 {
-    struct extents x = { 0 };
-    int rc = img_extents(raw, size, collect, &x, err, errlen);
+    int rc = img_extents(raw, size, collect, x, err, errlen);
     if (rc == -2)
-        rc = img_err(err, errlen, "out of memory");
+        return img_err(err, errlen, "out of memory");
     if (rc)
-        goto out_free;
-    /* A trailing hole is recorded as an empty chunk at the end of the file. */
-    if (!x.n || x.e[x.n - 1].off + x.e[x.n - 1].len < size) {
-        if (collect(size, 0, &x)) {
-            rc = img_err(err, errlen, "out of memory");
-            goto out_free;
-        }
+        return rc;
+    if (!x->n || x->e[x->n - 1].off + x->e[x->n - 1].len < size) {
+        if (collect(size, 0, x))
+            return img_err(err, errlen, "out of memory");
     }
-    uint64_t stored = 0;
-    for (size_t i = 0; i < x.n; i++)
-        stored += x.e[i].len;
+    return 0;
+}
 
-    struct gz *g = calloc(1, sizeof(*g));
-    if (!g) {
-        rc = img_err(err, errlen, "out of memory");
-        goto out_free;
-    }
-    g->fd = out;
-    /*
-     * windowBits 15+16: a gzip wrapper with no name and a zero time stamp.
-     * Level 1: the disk holds little data and speed matters more here.
-     */
-    if (deflateInit2(&g->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK) {
-        free(g);
-        rc = img_err(err, errlen, "gzip: cannot initialise zlib");
-        goto out_free;
-    }
+/* The member header with the first 4 map entries, then as many extension
+ * headers of 21 entries as the rest needs. */
+static int write_headers(struct gz *g, const struct extents *x, uint64_t size,
+                         uint64_t epoch, char *err, size_t errlen)
+{
+    uint64_t stored = 0;
+    for (size_t i = 0; i < x->n; i++)
+        stored += x->e[i].len;
 
     struct img_tar_header h;
     memset(&h, 0, sizeof(h));
@@ -193,54 +184,95 @@ int img_tar_write(int raw, uint64_t size, int out, uint64_t epoch, char *err,
     strcpy(h.gname, "root");
     num(h.realsize, sizeof(h.realsize), size);
     size_t i = 0;
-    for (; i < x.n && i < 4; i++) {
-        num(h.sparse[i].offset, 12, x.e[i].off);
-        num(h.sparse[i].numbytes, 12, x.e[i].len);
+    for (; i < x->n && i < 4; i++) {
+        num(h.sparse[i].offset, 12, x->e[i].off);
+        num(h.sparse[i].numbytes, 12, x->e[i].len);
     }
-    h.isextended = i < x.n ? 1 : 0;
+    h.isextended = i < x->n ? 1 : 0;
     checksum(&h);
-    rc = gz_write(g, &h, sizeof(h), err, errlen);
-    while (rc == 0 && i < x.n) {
+    int rc = gz_write(g, &h, sizeof(h), err, errlen);
+    while (rc == 0 && i < x->n) {
         struct img_tar_sparse_ext ext;
         memset(&ext, 0, sizeof(ext));
-        for (size_t j = 0; j < 21 && i < x.n; j++, i++) {
-            num(ext.sparse[j].offset, 12, x.e[i].off);
-            num(ext.sparse[j].numbytes, 12, x.e[i].len);
+        for (size_t j = 0; j < 21 && i < x->n; j++, i++) {
+            num(ext.sparse[j].offset, 12, x->e[i].off);
+            num(ext.sparse[j].numbytes, 12, x->e[i].len);
         }
-        ext.isextended = i < x.n ? 1 : 0;
+        ext.isextended = i < x->n ? 1 : 0;
         rc = gz_write(g, &ext, sizeof(ext), err, errlen);
     }
-    static unsigned char buf[1 << 20];
-    uint64_t written = 0;
-    for (i = 0; rc == 0 && i < x.n; i++) {
-        for (uint64_t o = 0; rc == 0 && o < x.e[i].len;) {
-            size_t n = sizeof(buf);
-            if (n > x.e[i].len - o)
-                n = (size_t)(x.e[i].len - o);
-            ssize_t r = pread(raw, buf, n, (off_t)(x.e[i].off + o));
-            if (r != (ssize_t)n) {
-                rc = img_err(err, errlen, "read: %s",
-                             r < 0 ? strerror(errno) : "short read");
-                break;
-            }
-            rc = gz_write(g, buf, n, err, errlen);
+    return rc;
+}
+
+static unsigned char io_buf[1 << 20];
+
+/* The stored bytes: each run of the map, read from the raw disk. */
+static int write_data(struct gz *g, int raw, const struct extents *x, char *err,
+                      size_t errlen)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        for (uint64_t o = 0; o < x->e[i].len;) {
+            size_t n = sizeof(io_buf);
+            if (n > x->e[i].len - o)
+                n = (size_t)(x->e[i].len - o);
+            ssize_t r = pread(raw, io_buf, n, (off_t)(x->e[i].off + o));
+            if (r != (ssize_t)n)
+                return img_err(err, errlen, "read: %s",
+                               r < 0 ? strerror(errno) : "short read");
+            if (gz_write(g, io_buf, n, err, errlen))
+                return -1;
             o += n;
-            written += n;
         }
     }
-    /* Pad the data to a block, end with two zero blocks, fill the record. */
-    uint64_t total = sizeof(h) * (1 + (x.n > 4 ? (x.n - 4 + 20) / 21 : 0)) +
-                     (written + 511) / 512 * 512 + 1024;
-    uint64_t padded = (total + TAR_RECORD - 1) / TAR_RECORD * TAR_RECORD;
-    memset(buf, 0, sizeof(buf));
-    uint64_t zeros = padded - total + 1024 + ((512 - written % 512) % 512);
+    return 0;
+}
+
+/* Zeros to the end of the data's last block, the two zero blocks that end
+ * an archive, and zeros to the end of the record, in one write: the
+ * amounts follow from the stream position alone. */
+static int write_trailer(struct gz *g, char *err, size_t errlen)
+{
+    uint64_t to_block = (512 - g->pos % 512) % 512;
+    uint64_t end = g->pos + to_block + 1024;
+    uint64_t to_record = (TAR_RECORD - end % TAR_RECORD) % TAR_RECORD;
+    size_t zeros = (size_t)(to_block + 1024 + to_record);
+    memset(io_buf, 0, zeros);
+    return gz_write(g, io_buf, zeros, err, errlen);
+}
+
+int img_tar_write(int raw, uint64_t size, int out, uint64_t epoch, char *err,
+                  size_t errlen)
+{
+    struct extents x = { 0 };
+    struct gz *g = NULL;
+    int rc = sparse_map(raw, size, &x, err, errlen);
+    if (rc)
+        goto out_free;
+    g = calloc(1, sizeof(*g));
+    if (!g) {
+        rc = img_err(err, errlen, "out of memory");
+        goto out_free;
+    }
+    g->fd = out;
+    /*
+     * windowBits 15+16: a gzip wrapper with no name and a zero time stamp.
+     * Level 1: the disk holds little data and speed matters more here.
+     */
+    if (deflateInit2(&g->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK) {
+        rc = img_err(err, errlen, "gzip: cannot initialise zlib");
+        goto out_free;
+    }
+    rc = write_headers(g, &x, size, epoch, err, errlen);
     if (rc == 0)
-        rc = gz_write(g, buf, (size_t)zeros, err, errlen);
+        rc = write_data(g, raw, &x, err, errlen);
+    if (rc == 0)
+        rc = write_trailer(g, err, errlen);
     if (rc == 0)
         rc = gz_flush(g, Z_FINISH, err, errlen);
     deflateEnd(&g->z);
-    free(g);
 out_free:
+    free(g);
     free(x.e);
     return rc;
 }

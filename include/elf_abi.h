@@ -29,7 +29,9 @@
 enum abi_target {
     ABI_TARGET_INVALID = 0,
     ABI_TARGET_HVT = 1,
-    ABI_TARGET_VIRTIO = 2
+    ABI_TARGET_VIRTIO = 2,
+    /* Solo5 numbers spt 2; 4 until the targets are renumbered (lead). */
+    ABI_TARGET_SPT = 4
 };
 
 /*

@@ -70,7 +70,7 @@ tender_status() {
     done
     # And it carries none of their code.
     run nm "$HVT"
-    ! grep -qiE 'gdb_(recv|send|regs)|hvt_debug_|dumpcore' <<<"$output"
+    expect_no_line '(gdb_(recv|send|regs)|hvt_debug_|dumpcore)'
 }
 
 @test "solo5-hvt-debug lists the gdb and dumpcore modules in --help" {
@@ -183,7 +183,7 @@ dump() {
     expect_line '^ +NOTE '
     expect_line '^ +LOAD +0x[0-9a-f]+ 0x0*100000 .* R E '
     # Page 0 is never in a core: it is never mapped.
-    ! grep -qE '^ +LOAD +0x[0-9a-f]+ 0x0+ ' <<<"$output"
+    expect_no_line '^ +LOAD +0x[0-9a-f]+ 0x0+ '
 }
 
 @test "dumpcore: a guest that exits normally, or with a status, leaves nothing" {
@@ -295,7 +295,7 @@ dump() {
     expect_line '^\$6 = 0xd00$' # EFER: NXE, LMA, LME
     expect_line '^\$9 = 100$'
     # gdb sees the code it wrote, not its own int3.
-    ! grep -qE '<dumpcore_count>:[[:space:]]+0xcc$' <<<"$output"
+    expect_no_line '<dumpcore_count>:[[:space:]]+0xcc$'
     # 100 + 55 is not what the guest expects: it exits 1, so the write took.
     expect_line 'exited with code 01'
     tender_status

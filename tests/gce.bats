@@ -50,7 +50,10 @@ expect_refused() {
     run "$GCE" upload "$TAR" gs://solo5-images/hello.tar.gz
     expect_status 0
     expect_calls "gcloud storage cp $TAR gs://solo5-images/hello.tar.gz --project=solo5-test"
-    ! grep -q gsutil "$FAKE_GCLOUD_LOG"
+    if grep -q gsutil "$FAKE_GCLOUD_LOG"; then
+        cat "$FAKE_GCLOUD_LOG" >&2
+        return 1
+    fi
 }
 
 @test "upload: a bare bucket gets the file's own name" {
@@ -67,7 +70,10 @@ expect_refused() {
     expect_calls \
         "gcloud compute images create hello --project=solo5-test --source-uri=gs://solo5-images/hello.tar.gz" \
         "gcloud compute images create hello-uefi --project=other-proj --source-uri=gs://solo5-images/hello.tar.gz --family=solo5 --guest-os-features=UEFI_COMPATIBLE"
-    ! grep -q GVNIC "$FAKE_GCLOUD_LOG"
+    if grep -q GVNIC "$FAKE_GCLOUD_LOG"; then
+        cat "$FAKE_GCLOUD_LOG" >&2
+        return 1
+    fi
 }
 
 @test "instance-create: serial console on, default machine type e2-small" {
@@ -101,7 +107,10 @@ expect_refused() {
     export FAKE_GCLOUD_FAIL=instance-templates
     run "$GCE" group-create web --image hello --size 2
     expect_status 1
-    ! grep -q 'instance-groups managed create' "$FAKE_GCLOUD_LOG"
+    if grep -q 'instance-groups managed create' "$FAKE_GCLOUD_LOG"; then
+        cat "$FAKE_GCLOUD_LOG" >&2
+        return 1
+    fi
 }
 
 @test "delete: instance, group (then its template), image, object" {

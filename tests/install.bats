@@ -85,7 +85,7 @@ install_prefix() {
 @test "headers: the public and ABI headers compile alone as C99 and C11, pedantic" {
     local std h
     for std in c99 c11; do
-        for h in solo5.h elf_abi.h mft_abi.h hvt_abi.h; do
+        for h in solo5.h elf_abi.h mft_abi.h hvt_abi.h spt_abi.h; do
             echo "#include \"$h\"" >"$WORK/h.c"
             run cc -std=$std -pedantic -Wall -Wextra -Werror -ffreestanding \
                 -I"$TOP/include" -fsyntax-only "$WORK/h.c"

@@ -32,6 +32,17 @@ expect_line() {
     fi
 }
 
+# expect_no_line REGEX: no line of $output matches the extended REGEX.
+# (A bare `! grep` cannot fail a test: set -e ignores negated commands.)
+expect_no_line() {
+    if grep -qE -- "$1" <<<"$output"; then
+        echo "expected no line matching: $1" >&2
+        echo "--- output was:" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
 # expect_status N: $status is N.
 expect_status() {
     if [ "$status" -ne "$1" ]; then

@@ -136,7 +136,7 @@ unseal() {
         [ "$status" -eq $((128 + 31)) ] ||
             { echo "$a: status $status, output: $output" >&2; return 1; }
         expect_line '^sandboxed$'
-        ! grep -q ESCAPED <<<"$output"
+        expect_no_line ESCAPED
     done
 }
 

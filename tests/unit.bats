@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# unit.bats: runs each cmocka unit test program (tests/unit/*.c), one test each.
+# unit.bats: runs each cmocka unit test program (tests/unit/test_*.c), one
+# test each.
 
 load lib
 
@@ -25,6 +26,22 @@ run_unit() {
 
 @test "unit: the tender's ELF loader on hand-made ELF files (test_elf_load)" {
     run_unit test_elf_load
+}
+
+@test "unit: hypercalls: the guest address check (test_hvt_gpa)" {
+    run_unit test_hvt_gpa
+}
+
+@test "unit: hypercalls: block I/O and its argument checks (test_hvt_block)" {
+    run_unit test_hvt_block
+}
+
+@test "unit: hypercalls: network rings, hostile indices and lengths (test_hvt_net)" {
+    run_unit test_hvt_net
+}
+
+@test "unit: hypercalls: console, clock, poll, halt (test_hvt_core)" {
+    run_unit test_hvt_core
 }
 
 @test "unit: every test program in tests/unit is run by this suite" {

@@ -16,9 +16,12 @@ VIRTIO_BINDING_SRCS := bindings/virtio/boot.S bindings/virtio/boot_tables.S \
 	bindings/virtio/acpi.c bindings/virtio/exit.c bindings/virtio/platform.c
 VIRTIO_OBJS := $(patsubst %,$(OBJ)/guest/%.o,$(basename $(VIRTIO_DRIVER_SRCS) $(VIRTIO_BINDING_SRCS)))
 
-# The binding includes the drivers' headers; the drivers include only their own.
-$(filter $(OBJ)/guest/bindings/virtio/%,$(VIRTIO_OBJS)): GUEST_CFLAGS += -Ivirtio -Ibindings/virtio
-$(filter $(OBJ)/guest/virtio/%,$(VIRTIO_OBJS)): GUEST_CFLAGS += -Ivirtio
+# The binding includes the drivers' headers. The drivers see only their own
+# folder: virtio_platform.h is all they may know of the binding, and the
+# compiler holds them to it.
+$(OBJ)/guest/bindings/virtio/%: GUEST_INC = -Iinclude -Ibindings \
+	-Ibindings/virtio -Ivirtio
+$(OBJ)/guest/virtio/%: GUEST_INC = -Ivirtio
 
 ALL += $(LIBDIR)/solo5_virtio.o $(LIBDIR)/solo5_virtio.lds
 

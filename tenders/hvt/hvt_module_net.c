@@ -14,30 +14,15 @@
 #include <unistd.h>
 
 #include "hvt.h"
+#include "hvt_module_net.h"
 
 #define NET_MTU_MAX 9000u
 #define NET_HLEN    14u /* Ethernet header */
 
-struct net_dev {
-    char *name;  /* manifest entry */
-    char *iface; /* tap name, or "@FD" */
-    uint8_t mac[6];
-    bool has_mac;
-    /* Set up at attach time. */
-    int fd;
-    unsigned handle;
-    uint32_t mtu;
-    uint32_t slot_size;
-    /* The tender's own ring indices: never read back from the guest. */
-    uint32_t rx_prod;
-    uint32_t tx_cons;
-    struct hvt_netring *rx, *tx;
-};
-
-static struct net_dev devs[MFT_MAX_ENTRIES];
+static struct hvt_net_dev devs[MFT_MAX_ENTRIES];
 static unsigned ndevs;
 
-static struct net_dev *dev_named(const char *name, size_t len)
+static struct hvt_net_dev *dev_named(const char *name, size_t len)
 {
     for (unsigned i = 0; i < ndevs; i++) {
         if (strlen(devs[i].name) == len && memcmp(devs[i].name, name, len) == 0)
@@ -45,7 +30,7 @@ static struct net_dev *dev_named(const char *name, size_t len)
     }
     if (ndevs == MFT_MAX_ENTRIES)
         hvt_die("more than %u network devices", MFT_MAX_ENTRIES);
-    struct net_dev *d = &devs[ndevs++];
+    struct hvt_net_dev *d = &devs[ndevs++];
     d->name = strndup(name, len);
     d->fd = -1;
     return d;
@@ -73,7 +58,7 @@ static bool net_option(const char *opt)
 
     if (hvt_option_match(opt, "net-mac", "--net-mac:NAME=HWADDR", &name, &len,
                          &value)) {
-        struct net_dev *d = dev_named(name, len);
+        struct hvt_net_dev *d = dev_named(name, len);
         if (d->has_mac)
             hvt_die("%s: MAC address for '%s' given twice", opt, d->name);
         if (!parse_mac(value, d->mac))
@@ -84,7 +69,7 @@ static bool net_option(const char *opt)
         return true;
     }
     if (hvt_option_match(opt, "net", "--net:NAME=IFACE", &name, &len, &value)) {
-        struct net_dev *d = dev_named(name, len);
+        struct hvt_net_dev *d = dev_named(name, len);
         if (d->iface)
             hvt_die("%s: '%s' is attached twice", opt, d->name);
         d->iface = strdup(value);
@@ -169,7 +154,7 @@ static const struct hvt_sandbox_rule tap_rules[] = {
 static void net_setup(struct hvt *hvt)
 {
     for (unsigned i = 0; i < ndevs; i++) {
-        struct net_dev *d = &devs[i];
+        struct hvt_net_dev *d = &devs[i];
         char opt[128], ifname[IFNAMSIZ];
         snprintf(opt, sizeof opt, "--net:%s", d->name);
         if (d->iface == NULL)
@@ -203,7 +188,7 @@ static void net_setup(struct hvt *hvt)
 }
 
 static void ring_init(struct hvt *hvt, struct hvt_netring **r, uint64_t gpa,
-                      const struct net_dev *d)
+                      const struct hvt_net_dev *d)
 {
     *r = hvt_gpa(hvt, gpa,
                  HVT_NETRING_HDR + (uint64_t)HVT_NETRING_SLOTS * d->slot_size);
@@ -212,15 +197,14 @@ static void ring_init(struct hvt *hvt, struct hvt_netring **r, uint64_t gpa,
     (*r)->slot_size = d->slot_size;
 }
 
-static uint8_t *slot(const struct net_dev *d, struct hvt_netring *r,
+static uint8_t *slot(const struct hvt_net_dev *d, struct hvt_netring *r,
                      uint32_t idx)
 {
     return (uint8_t *)r + HVT_NETRING_HDR +
            (size_t)(idx % HVT_NETRING_SLOTS) * d->slot_size;
 }
 
-/* Sends every frame the guest queued; frames the tap refuses are dropped. */
-static void tx_flush(struct hvt *hvt, struct net_dev *d)
+void hvt_net_tx_flush(struct hvt *hvt, struct hvt_net_dev *d)
 {
     uint32_t prod = *(volatile uint32_t *)&d->tx->prod;
     uint32_t n = prod - d->tx_cons;
@@ -241,8 +225,7 @@ static void tx_flush(struct hvt *hvt, struct net_dev *d)
     d->tx->cons = d->tx_cons;
 }
 
-/* Moves waiting frames into the receive ring; true if it holds any. */
-static bool rx_fill(struct hvt *hvt, struct net_dev *d)
+bool hvt_net_rx_fill(struct hvt *hvt, struct hvt_net_dev *d)
 {
     uint32_t cons = *(volatile uint32_t *)&d->rx->cons;
 
@@ -267,8 +250,8 @@ static uint64_t net_io_pump(struct hvt *hvt)
     uint64_t ready = 0;
 
     for (unsigned i = 0; i < ndevs; i++) {
-        tx_flush(hvt, &devs[i]);
-        if (rx_fill(hvt, &devs[i]))
+        hvt_net_tx_flush(hvt, &devs[i]);
+        if (hvt_net_rx_fill(hvt, &devs[i]))
             ready |= 1ULL << devs[i].handle;
     }
     return ready;
@@ -281,13 +264,16 @@ static void hc_netio(struct hvt *hvt, uint64_t gpa)
     a->ready = net_io_pump(hvt);
 }
 
+void hvt_net_rings_init(struct hvt *hvt, struct hvt_net_dev *d)
+{
+    ring_init(hvt, &d->rx, hvt->dev[d->handle].rxring, d);
+    ring_init(hvt, &d->tx, hvt->dev[d->handle].txring, d);
+}
+
 static void net_guest_init(struct hvt *hvt)
 {
-    for (unsigned i = 0; i < ndevs; i++) {
-        struct net_dev *d = &devs[i];
-        ring_init(hvt, &d->rx, hvt->dev[d->handle].rxring, d);
-        ring_init(hvt, &d->tx, hvt->dev[d->handle].txring, d);
-    }
+    for (unsigned i = 0; i < ndevs; i++)
+        hvt_net_rings_init(hvt, &devs[i]);
     if (ndevs > 0)
         hvt_register_hypercall(hvt, HVT_HYPERCALL_NETIO, hc_netio);
 }

@@ -8,26 +8,7 @@
  */
 
 #include "solo5.h"
-
-static void puts_(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    solo5_console_write(s, n);
-}
-
-static void put_u(uint64_t v)
-{
-    char b[24];
-    int i = sizeof b;
-    b[--i] = 0;
-    do {
-        b[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    puts_(b + i);
-}
+#include "selftest.h"
 
 static void fill(uint8_t *buf, size_t n, uint64_t off)
 {
@@ -35,7 +16,7 @@ static void fill(uint8_t *buf, size_t n, uint64_t off)
         *(uint64_t *)(void *)(buf + i) = (off + i) * 0x9e3779b97f4a7c15ULL;
 }
 
-static int check(const uint8_t *buf, size_t n, uint64_t off)
+static int pattern_holds(const uint8_t *buf, size_t n, uint64_t off)
 {
     for (size_t i = 0; i < n; i += 8) {
         if (*(const uint64_t *)(const void *)(buf + i) !=
@@ -56,7 +37,7 @@ static int run(solo5_handle_t h, uint64_t total, size_t chunk, uint8_t *buf,
             r = solo5_block_write(h, off, buf, chunk);
         } else {
             r = solo5_block_read(h, off, buf, chunk);
-            if (r == SOLO5_R_OK && !check(buf, chunk, off)) {
+            if (r == SOLO5_R_OK && !pattern_holds(buf, chunk, off)) {
                 puts_("benchblock: data read back is wrong\n");
                 return 0;
             }
@@ -68,9 +49,9 @@ static int run(solo5_handle_t h, uint64_t total, size_t chunk, uint8_t *buf,
     }
     solo5_time_t dt = solo5_clock_monotonic() - t0;
     puts_(write ? "benchblock: write " : "benchblock: read ");
-    put_u(chunk);
+    put_u64(chunk);
     puts_(" KiB/s ");
-    put_u(dt ? total * 1000000000ULL / 1024 / dt : 0);
+    put_u64(dt ? total * 1000000000ULL / 1024 / dt : 0);
     puts_("\n");
     return 1;
 }

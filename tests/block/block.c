@@ -5,35 +5,9 @@
  * the host to check in the backing file. */
 
 #include "solo5.h"
+#include "selftest.h"
 
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static void put_u64(uint64_t v)
-{
-    char buf[24];
-    int i = sizeof buf - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    puts_(&buf[i]);
-}
-
-static int failures;
-
-static void check(int ok, const char *what, uint64_t off, uint64_t len)
+static void check_io(int ok, const char *what, uint64_t off, uint64_t len)
 {
     if (!ok) {
         puts_("FAILURE: ");
@@ -82,11 +56,12 @@ static void poison(uint8_t *buf, size_t len)
 static void write_read(uint64_t off, size_t len, unsigned seed)
 {
     fill(wbuf, off, len, seed);
-    check(solo5_block_write(h, off, wbuf, len) == SOLO5_R_OK, "write", off,
-          len);
+    check_io(solo5_block_write(h, off, wbuf, len) == SOLO5_R_OK, "write", off,
+             len);
     poison(rbuf, len);
-    check(solo5_block_read(h, off, rbuf, len) == SOLO5_R_OK, "read", off, len);
-    check(matches(rbuf, off, len, seed), "data read back differs", off, len);
+    check_io(solo5_block_read(h, off, rbuf, len) == SOLO5_R_OK, "read", off,
+             len);
+    check_io(matches(rbuf, off, len, seed), "data read back differs", off, len);
 }
 
 /* The device holds pattern SEED at [OFF, OFF+LEN), read block by block. */
@@ -95,9 +70,9 @@ static void expect_blocks(uint64_t off, size_t len, unsigned seed,
 {
     for (uint64_t o = off; o < off + len; o += bs) {
         poison(rbuf, bs);
-        check(solo5_block_read(h, o, rbuf, bs) == SOLO5_R_OK, "read block", o,
-              bs);
-        check(matches(rbuf, o, bs, seed), what, o, bs);
+        check_io(solo5_block_read(h, o, rbuf, bs) == SOLO5_R_OK, "read block",
+                 o, bs);
+        check_io(matches(rbuf, o, bs, seed), what, o, bs);
     }
 }
 
@@ -133,22 +108,24 @@ static void test_multi_blocks(void)
     /* Written block by block, read back in one call. */
     for (o = 0; o < 8 * bs; o += bs) {
         fill(wbuf, o, bs, 9);
-        check(solo5_block_write(h, o, wbuf, bs) == SOLO5_R_OK, "write", o, bs);
+        check_io(solo5_block_write(h, o, wbuf, bs) == SOLO5_R_OK, "write", o,
+                 bs);
     }
     poison(rbuf, 8 * bs);
-    check(solo5_block_read(h, 0, rbuf, 8 * bs) == SOLO5_R_OK, "read", 0,
-          8 * bs);
-    check(matches(rbuf, 0, 8 * bs, 9), "per-block writes, one read", 0, 8 * bs);
+    check_io(solo5_block_read(h, 0, rbuf, 8 * bs) == SOLO5_R_OK, "read", 0,
+             8 * bs);
+    check_io(matches(rbuf, 0, 8 * bs, 9), "per-block writes, one read", 0,
+             8 * bs);
 
     /* Guest buffers need no particular alignment. */
     fill(wbuf + 1, 3 * bs, 2 * bs, 10);
-    check(solo5_block_write(h, 3 * bs, wbuf + 1, 2 * bs) == SOLO5_R_OK,
-          "write from a misaligned buffer", 3 * bs, 2 * bs);
+    check_io(solo5_block_write(h, 3 * bs, wbuf + 1, 2 * bs) == SOLO5_R_OK,
+             "write from a misaligned buffer", 3 * bs, 2 * bs);
     poison(rbuf, 2 * bs + 3);
-    check(solo5_block_read(h, 3 * bs, rbuf + 3, 2 * bs) == SOLO5_R_OK,
-          "read into a misaligned buffer", 3 * bs, 2 * bs);
-    check(matches(rbuf + 3, 3 * bs, 2 * bs, 10), "misaligned buffers", 3 * bs,
-          2 * bs);
+    check_io(solo5_block_read(h, 3 * bs, rbuf + 3, 2 * bs) == SOLO5_R_OK,
+             "read into a misaligned buffer", 3 * bs, 2 * bs);
+    check_io(matches(rbuf + 3, 3 * bs, 2 * bs, 10), "misaligned buffers",
+             3 * bs, 2 * bs);
 }
 
 /* Both calls must refuse (OFF, LEN) with EINVAL. */
@@ -157,11 +134,11 @@ static void refuse(solo5_handle_t hh, uint64_t off, size_t len, const char *why)
     fill(wbuf, off, len <= SOLO5_BLOCK_IO_MAX + bs ? len : 0, 99);
     if (solo5_block_write(hh, off, wbuf, len) != SOLO5_R_EINVAL) {
         puts_("write: ");
-        check(0, why, off, len);
+        check_io(0, why, off, len);
     }
     if (solo5_block_read(hh, off, rbuf, len) != SOLO5_R_EINVAL) {
         puts_("read: ");
-        check(0, why, off, len);
+        check_io(0, why, off, len);
     }
 }
 
@@ -172,11 +149,11 @@ static void test_refusals(void)
     /* Known contents, to show afterwards that refused writes wrote
      * nothing. */
     fill(wbuf, 0, 2 * bs, 20);
-    check(solo5_block_write(h, 0, wbuf, 2 * bs) == SOLO5_R_OK, "write", 0,
-          2 * bs);
+    check_io(solo5_block_write(h, 0, wbuf, 2 * bs) == SOLO5_R_OK, "write", 0,
+             2 * bs);
     fill(wbuf, last - bs, 2 * bs, 20);
-    check(solo5_block_write(h, last - bs, wbuf, 2 * bs) == SOLO5_R_OK, "write",
-          last - bs, 2 * bs);
+    check_io(solo5_block_write(h, last - bs, wbuf, 2 * bs) == SOLO5_R_OK,
+             "write", last - bs, 2 * bs);
 
     refuse(h, 1, bs, "offset not a multiple of the block size");
     refuse(h, bs / 2, bs, "offset not a multiple of the block size");
@@ -200,10 +177,10 @@ static void test_refusals(void)
     refuse(64, 0, bs, "handle 64");
     refuse(~0ull, 0, bs, "handle ~0");
 
-    check(solo5_block_write(h, 0, NULL, bs) == SOLO5_R_EINVAL,
-          "write from NULL is EINVAL", 0, bs);
-    check(solo5_block_read(h, 0, NULL, bs) == SOLO5_R_EINVAL,
-          "read into NULL is EINVAL", 0, bs);
+    check_io(solo5_block_write(h, 0, NULL, bs) == SOLO5_R_EINVAL,
+             "write from NULL is EINVAL", 0, bs);
+    check_io(solo5_block_read(h, 0, NULL, bs) == SOLO5_R_EINVAL,
+             "read into NULL is EINVAL", 0, bs);
 
     expect_blocks(0, 2 * bs, 20, "a refused call changed the first blocks");
     expect_blocks(last - bs, 2 * bs, 20,
@@ -216,8 +193,8 @@ static void mark(uint64_t off, const char *text)
     size_t i, n = str_len(text);
     for (i = 0; i < bs; i++)
         wbuf[i] = i < n ? (uint8_t)text[i] : 0;
-    check(solo5_block_write(h, off, wbuf, bs) == SOLO5_R_OK, "marker write",
-          off, bs);
+    check_io(solo5_block_write(h, off, wbuf, bs) == SOLO5_R_OK, "marker write",
+             off, bs);
 }
 
 int solo5_app_main(const struct solo5_start_info *si)
@@ -251,8 +228,8 @@ int solo5_app_main(const struct solo5_start_info *si)
     }
     wbuf = (uint8_t *)heap;
     rbuf = (uint8_t *)(heap + bufsize);
-    check(solo5_block_acquire("storage", &h2, &again) == SOLO5_R_EINVAL,
-          "second acquire of 'storage' is EINVAL", 0, 0);
+    check_io(solo5_block_acquire("storage", &h2, &again) == SOLO5_R_EINVAL,
+             "second acquire of 'storage' is EINVAL", 0, 0);
 
     test_single_blocks();
     test_multi_blocks();

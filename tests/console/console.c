@@ -2,19 +2,7 @@
  * in small and large writes (the host compares them byte for byte). */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
+#include "selftest.h"
 
 /* 63 characters and a newline: the host builds the same with `yes`. */
 static const char line[] =

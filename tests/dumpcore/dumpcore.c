@@ -4,31 +4,10 @@
  * "count" (sums into a global and exits 0). */
 
 #include "solo5.h"
+#include "selftest.h"
 
 /* Read by gdb in tests/debug.bats; volatile so it lives in memory. */
 volatile unsigned long dumpcore_counter = 42;
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static int str_eq(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
 
 /* noinline: each must be a frame of its own in the backtrace. */
 __attribute__((noinline)) void dumpcore_fault_here(volatile int *p);

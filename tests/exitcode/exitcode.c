@@ -3,19 +3,7 @@
  * Command line: "exit N" or "return N", N in 0..255. */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
+#include "selftest.h"
 
 /* Parses a decimal number at *S, advancing it; -1 if there is none. */
 static int parse_status(const char *s)
@@ -29,14 +17,6 @@ static int parse_status(const char *s)
     if (digits == 0 || *s != '\0' || n > 255)
         return -1;
     return n;
-}
-
-static int starts_with(const char *s, const char *prefix)
-{
-    while (*prefix != '\0')
-        if (*s++ != *prefix++)
-            return 0;
-    return 1;
 }
 
 int solo5_app_main(const struct solo5_start_info *si)

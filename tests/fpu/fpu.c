@@ -2,31 +2,7 @@
  * floating-point exceptions masked as the x86_64 SysV ABI expects. */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        puts_("FAILURE: ");
-        puts_(what);
-        puts_("\n");
-        failures++;
-    }
-}
+#include "selftest.h"
 
 /* Results are compared bit for bit: every value used is exact. */
 static uint32_t f2u(float f)

@@ -57,3 +57,8 @@ $(eval $(call fuzz_target,elfnote,imagegen/elfnote.c imagegen/mft_check.c imageg
 # The tender's ELF loader: everything it reads of a file is checked.
 FUZZ_ARGS_elf_load := -max_len=65536
 $(eval $(call fuzz_target,elf_load,tenders/common/elf_load.c,-Itenders/common))
+
+# The tender's hypercall handlers (core, block, network rings) on fake
+# guest memory, without KVM; the input format is in fuzz_hypercall.c.
+FUZZ_ARGS_hypercall := -max_len=4096
+$(eval $(call fuzz_target,hypercall,tenders/hvt/hvt_core.c tenders/hvt/hvt_module_block.c tenders/hvt/hvt_module_net.c tests/unit/fake_hvt.c,-Itenders/hvt -Itenders/common -Itests/unit))

@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(copy);
     if (info.has_abi && info.abi.target != ABI_TARGET_HVT &&
-        info.abi.target != ABI_TARGET_VIRTIO)
+        info.abi.target != ABI_TARGET_VIRTIO &&
+        info.abi.target != ABI_TARGET_SPT)
         abort();
     if (!info.has_mft)
         return 0;

@@ -2,31 +2,7 @@
  * and writes to them (and to the heap) stick. */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        puts_("FAILURE: ");
-        puts_(what);
-        puts_("\n");
-        failures++;
-    }
-}
+#include "selftest.h"
 
 /* volatile keeps the compiler from folding the checks at build time: the
  * point is what the loader put in memory. */
@@ -40,15 +16,6 @@ static volatile uint64_t bss_u64;
 static volatile uint8_t bss_big[3 * 65536 + 123];
 volatile int global_data_int = 42; /* non-static: a common-style symbol */
 volatile int global_bss_int;
-
-static int str_eq(const volatile char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
 
 int solo5_app_main(const struct solo5_start_info *si)
 {

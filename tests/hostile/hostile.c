@@ -23,21 +23,7 @@
  */
 
 #include "solo5.h"
-
-static void puts_(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    solo5_console_write(s, n);
-}
-
-static int streq(const char *a, const char *b)
-{
-    while (*a && *a == *b)
-        a++, b++;
-    return *a == *b;
-}
+#include "selftest.h"
 
 int solo5_app_main(const struct solo5_start_info *si)
 {
@@ -47,48 +33,48 @@ int solo5_app_main(const struct solo5_start_info *si)
     puts_("hostile: ");
     puts_(a);
     puts_("\n");
-    if (streq(a, "syscall")) {
+    if (str_eq(a, "syscall")) {
         __asm__ __volatile__("syscall" ::: "rcx", "r11", "memory");
-    } else if (streq(a, "int80")) {
+    } else if (str_eq(a, "int80")) {
         __asm__ __volatile__("int $0x80" ::: "memory");
-    } else if (streq(a, "ptwrite")) {
+    } else if (str_eq(a, "ptwrite")) {
         p = (volatile uint64_t *)0x10000;
         *p = 0x87; /* a PML4 entry mapping everything */
-    } else if (streq(a, "gdtwrite")) {
+    } else if (str_eq(a, "gdtwrite")) {
         p = (volatile uint64_t *)0x5008;
         *p = 0x00affb000000ffffULL; /* kernel CS with DPL3 */
-    } else if (streq(a, "stackwrite")) {
+    } else if (str_eq(a, "stackwrite")) {
         p = (volatile uint64_t *)0xff00;
         *p = 0;
-    } else if (streq(a, "idtsmash")) {
+    } else if (str_eq(a, "idtsmash")) {
         p = (volatile uint64_t *)0x4000;
         for (int i = 0; i < 512; i++)
             p[i] = 0;
         __asm__ __volatile__("ud2");
-    } else if (streq(a, "cr3")) {
+    } else if (str_eq(a, "cr3")) {
         __asm__ __volatile__("mov %0, %%cr3" ::"r"(0x10000ULL) : "memory");
-    } else if (streq(a, "wrmsr")) {
+    } else if (str_eq(a, "wrmsr")) {
         /* IA32_LSTAR: where SYSCALL would enter CPL0 */
         __asm__ __volatile__("wrmsr" ::"c"(0xc0000082u), "a"(0x100000u),
                              "d"(0u));
-    } else if (streq(a, "hlt")) {
+    } else if (str_eq(a, "hlt")) {
         __asm__ __volatile__("hlt");
-    } else if (streq(a, "portin")) {
+    } else if (str_eq(a, "portin")) {
         uint8_t v;
         __asm__ __volatile__("inb %1, %0" : "=a"(v) : "d"((uint16_t)0x3f8));
         (void)v;
-    } else if (streq(a, "portout")) {
+    } else if (str_eq(a, "portout")) {
         __asm__ __volatile__("outb %0, %1" ::"a"((uint8_t)0),
                              "d"((uint16_t)0x80));
-    } else if (streq(a, "hcport")) {
+    } else if (str_eq(a, "hcport")) {
         /* 0x509 is open in the I/O bitmap (a 32-bit OUT to 0x508 needs
          * it) but is no hypercall: the tender must refuse it. */
         __asm__ __volatile__("outb %0, %1" ::"a"((uint8_t)0),
                              "d"((uint16_t)0x509));
-    } else if (streq(a, "bootinfo")) {
+    } else if (str_eq(a, "bootinfo")) {
         p = (volatile uint64_t *)0x1000;
         *p = 0;
-    } else if (streq(a, "highmem")) {
+    } else if (str_eq(a, "highmem")) {
         p = (volatile uint64_t *)0x100000000ULL;
         (void)*p;
     } else {

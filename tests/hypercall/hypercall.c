@@ -9,20 +9,8 @@
  * Command line: CASE [MEM_MIB] (MEM_MIB: the tender's --mem, default 512). */
 
 #include "solo5.h"
+#include "selftest.h"
 #include "hvt_abi.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
 
 static int word_eq(const char *a, const char *b)
 {

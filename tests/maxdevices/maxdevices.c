@@ -5,19 +5,7 @@
  * checks the marker each disk gets in its first block. */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
+#include "selftest.h"
 
 /* Writes the decimal V at P; returns the number of characters. */
 static size_t fmt_u64(char *p, uint64_t v)
@@ -34,16 +22,7 @@ static size_t fmt_u64(char *p, uint64_t v)
     return n;
 }
 
-static void put_u64(uint64_t v)
-{
-    char buf[24];
-    fmt_u64(buf, v);
-    puts_(buf);
-}
-
-static int failures;
-
-static void check(int ok, const char *what, uint64_t k)
+static void check_disk(int ok, const char *what, uint64_t k)
 {
     if (!ok) {
         puts_("FAILURE: ");
@@ -89,19 +68,21 @@ int solo5_app_main(const struct solo5_start_info *si)
             name[i] = pre[i];
         fmt_u64(name + 4, (uint64_t)k);
         if (solo5_block_acquire(name, &handles[k], &bi) != SOLO5_R_OK) {
-            check(0, "block_acquire", (uint64_t)k);
+            check_disk(0, "block_acquire", (uint64_t)k);
             continue;
         }
-        check(handles[k] == (uint64_t)(k < NET_INDEX ? k : k + 1),
-              "handle is not the manifest index", (uint64_t)k);
-        check(bi.capacity == (uint64_t)(k + 1) * 4096,
-              "capacity does not match the disk's backing file", (uint64_t)k);
-        check(bi.block_size == 512, "block size is not 512", (uint64_t)k);
+        check_disk(handles[k] == (uint64_t)(k < NET_INDEX ? k : k + 1),
+                   "handle is not the manifest index", (uint64_t)k);
+        check_disk(bi.capacity == (uint64_t)(k + 1) * 4096,
+                   "capacity does not match the disk's backing file",
+                   (uint64_t)k);
+        check_disk(bi.block_size == 512, "block size is not 512", (uint64_t)k);
     }
     if (solo5_net_acquire("net0", &nh, &ni) != SOLO5_R_OK)
-        check(0, "net_acquire(net0)", 0);
+        check_disk(0, "net_acquire(net0)", 0);
     else
-        check(nh == NET_INDEX, "net0's handle is not its manifest index", 0);
+        check_disk(nh == NET_INDEX, "net0's handle is not its manifest index",
+                   0);
     if (failures != 0)
         return SOLO5_EXIT_FAILURE;
 
@@ -111,16 +92,16 @@ int solo5_app_main(const struct solo5_start_info *si)
         size_t n = marker((char *)wbuf, (uint64_t)k);
         for (size_t i = n; i < 512; i++)
             wbuf[i] = 0;
-        check(solo5_block_write(handles[k], 0, wbuf, 512) == SOLO5_R_OK,
-              "block_write", (uint64_t)k);
+        check_disk(solo5_block_write(handles[k], 0, wbuf, 512) == SOLO5_R_OK,
+                   "block_write", (uint64_t)k);
     }
     for (int k = 0; k < NDISKS; k++) {
         size_t n = marker((char *)wbuf, (uint64_t)k);
-        check(solo5_block_read(handles[k], 0, rbuf, 512) == SOLO5_R_OK,
-              "block_read", (uint64_t)k);
+        check_disk(solo5_block_read(handles[k], 0, rbuf, 512) == SOLO5_R_OK,
+                   "block_read", (uint64_t)k);
         for (size_t i = 0; i < n; i++)
             if (rbuf[i] != wbuf[i]) {
-                check(0, "marker read back differs", (uint64_t)k);
+                check_disk(0, "marker read back differs", (uint64_t)k);
                 break;
             }
     }

@@ -4,40 +4,7 @@
  * Command line: "touch" or "beyond". */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static void put_u64(uint64_t v)
-{
-    char buf[24];
-    int i = sizeof buf - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    puts_(&buf[i]);
-}
-
-static int str_eq(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
+#include "selftest.h"
 
 #define PAGE       4096u
 #define STACK_ROOM (256u * 1024u) /* left alone at the top of the heap */

@@ -10,31 +10,7 @@
  *   mtu=N          fail unless every interface reports MTU N */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static void put_u64(uint64_t v)
-{
-    char buf[24];
-    int i = sizeof buf - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    puts_(&buf[i]);
-}
+#include "selftest.h"
 
 static void put_hex8(uint8_t v)
 {

@@ -6,29 +6,8 @@
  * Command line: "ok", "tx-len", "tx-count", "rx-cons" or "tx-geometry". */
 
 #include "solo5.h"
+#include "selftest.h"
 #include "hvt_abi.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static int str_eq(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
 
 static void netio(void)
 {

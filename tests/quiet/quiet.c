@@ -2,27 +2,7 @@
  * the option is stripped before the application sees its command line. */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static int starts_with(const char *s, const char *prefix)
-{
-    while (*prefix != '\0')
-        if (*s++ != *prefix++)
-            return 0;
-    return 1;
-}
+#include "selftest.h"
 
 int solo5_app_main(const struct solo5_start_info *si)
 {

@@ -4,19 +4,7 @@
  * failure after two minutes, so a forgotten run cannot linger). */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
+#include "selftest.h"
 
 #define SEC 1000000000ull
 

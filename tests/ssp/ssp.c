@@ -4,19 +4,7 @@
  * checks that it differs from run to run) and does not smash anything. */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
+#include "selftest.h"
 
 /* The length comes through a volatile, so the compiler cannot see (or
  * warn about) the overflow at build time. */
@@ -33,15 +21,6 @@ static void __attribute__((noinline)) smash(void)
 
 /* The canary, with -mstack-protector-guard=global as the toolchain sets. */
 extern uintptr_t __stack_chk_guard;
-
-static void put_hex(uint64_t v)
-{
-    char buf[17];
-    for (int i = 15; i >= 0; i--, v >>= 4)
-        buf[i] = "0123456789abcdef"[v & 15];
-    buf[16] = '\0';
-    puts_(buf);
-}
 
 int solo5_app_main(const struct solo5_start_info *si)
 {

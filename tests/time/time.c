@@ -5,43 +5,7 @@
  * before the unikernel was started. */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static void put_u64(uint64_t v)
-{
-    char buf[24];
-    int i = sizeof buf - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    puts_(&buf[i]);
-}
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        puts_("FAILURE: ");
-        puts_(what);
-        puts_("\n");
-        failures++;
-    }
-}
+#include "selftest.h"
 
 #define MS  1000000ull
 #define SEC 1000000000ull

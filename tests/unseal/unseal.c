@@ -29,6 +29,7 @@
  */
 
 #include "solo5.h"
+#include "selftest.h"
 
 /* Weak: they exist only in the virtio binding. */
 extern char virtio_tss[] __attribute__((weak));
@@ -67,21 +68,9 @@ __asm__(".text\n"
         "    movb $1, unseal_victim+1(%rip)\n"
         "    iretq\n");
 
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
 static void put_attempt(const char *what, uintptr_t addr)
 {
+    /* As the ABORT line prints it: no leading zeros. */
     char hex[19] = "0x";
     int n = 2;
     for (int shift = 60; shift >= 0; shift -= 4) {
@@ -95,15 +84,6 @@ static void put_attempt(const char *what, uintptr_t addr)
     puts_(" at ");
     puts_(hex);
     puts_("\n");
-}
-
-static int streq(const char *a, const char *b)
-{
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
 }
 
 static uintptr_t or_hvt(char *sym, uintptr_t hvt)
@@ -127,42 +107,42 @@ int solo5_app_main(const struct solo5_start_info *si)
     __asm__ __volatile__("sidt %0" : "=m"(idtr));
     __asm__ __volatile__("sgdt %0" : "=m"(gdtr));
 
-    if (streq(a, "read")) {
+    if (str_eq(a, "read")) {
         volatile uint16_t *sel = (volatile uint16_t *)(idtr.base + 14 * 16 + 2);
         put_attempt("read", (uintptr_t)sel);
         if (*sel == KERNEL_CS)
             puts_("unseal: read the kernel code selector\n");
-    } else if (streq(a, "idt")) {
+    } else if (str_eq(a, "idt")) {
         volatile uint64_t *g = (volatile uint64_t *)(idtr.base + 14 * 16);
         put_attempt("idt", (uintptr_t)g);
         forge_gate(g, KERNEL_CS, (uintptr_t)unseal_payload);
-    } else if (streq(a, "gdt")) {
+    } else if (str_eq(a, "gdt")) {
         volatile uint64_t *d = (volatile uint64_t *)(gdtr.base + KERNEL_CS);
         put_attempt("gdt", (uintptr_t)d);
         *d = 0x00affb000000ffffULL; /* 64-bit code, DPL 3 */
-    } else if (streq(a, "tss")) {
+    } else if (str_eq(a, "tss")) {
         volatile uint64_t *rsp0 =
             (volatile uint64_t *)(or_hvt(virtio_tss, HVT_TSS) + 4);
         put_attempt("tss", (uintptr_t)rsp0);
         *rsp0 = (uintptr_t)&idtr;
-    } else if (streq(a, "pagetables")) {
+    } else if (str_eq(a, "pagetables")) {
         volatile uint64_t *pml4 =
             (volatile uint64_t *)or_hvt(virtio_boot_pml4, HVT_PML4);
         put_attempt("pagetables", (uintptr_t)&pml4[1]);
         pml4[1] = 0x87; /* a user-writable 512 GiB mapping */
-    } else if (streq(a, "trapcode")) {
+    } else if (str_eq(a, "trapcode")) {
         volatile uint8_t *code =
             (volatile uint8_t *)or_hvt(cpu_trap_stubs, HVT_TRAP);
         put_attempt("trapcode", (uintptr_t)code);
         *code = 0xc3; /* ret */
-    } else if (streq(a, "gate")) {
+    } else if (str_eq(a, "gate")) {
         volatile uint64_t *g = (volatile uint64_t *)(idtr.base + 0x80 * 16);
         put_attempt("gate", (uintptr_t)g);
         forge_gate(g, KERNEL_CS, (uintptr_t)unseal_payload);
         __asm__ __volatile__("int $0x80" ::: "rax", "memory");
         if (unseal_victim() == 1)
             puts_("unseal: ESCAPED: text patched at CPL0\n");
-    } else if (streq(a, "int")) {
+    } else if (str_eq(a, "int")) {
         put_attempt("int", 0x80);
         __asm__ __volatile__("int $0x80" ::: "rax", "memory");
     } else {

@@ -5,6 +5,7 @@
  * clock over a 100 ms yield. On other targets it says it cannot measure. */
 
 #include "solo5.h"
+#include "selftest.h"
 
 extern const uint64_t virtio_boot_tsc __attribute__((weak));
 
@@ -13,26 +14,6 @@ static inline uint64_t rdtsc(void)
     uint32_t lo, hi;
     __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
     return ((uint64_t)hi << 32) | lo;
-}
-
-static void puts_(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    solo5_console_write(s, n);
-}
-
-static void put_u64(uint64_t v)
-{
-    char buf[24];
-    int i = sizeof buf - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    puts_(&buf[i]);
 }
 
 int solo5_app_main(const struct solo5_start_info *si)

@@ -12,6 +12,7 @@
  * resetup */
 
 #include "solo5.h"
+#include "selftest.h"
 
 /* Weak: they exist only in the virtio binding. */
 extern char virtio_idt[] __attribute__((weak));
@@ -30,28 +31,6 @@ struct setup_request {
     uint64_t val[2];
 };
 
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static int streq(const char *a, const char *b)
-{
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-
 int solo5_app_main(const struct solo5_start_info *si)
 {
     const char *a = si->cmdline;
@@ -61,32 +40,32 @@ int solo5_app_main(const struct solo5_start_info *si)
         puts_("virtio-cpl0: not the virtio target\n");
         return 2;
     }
-    if (streq(a, "idt"))
+    if (str_eq(a, "idt"))
         p = virtio_idt;
-    else if (streq(a, "gdt"))
+    else if (str_eq(a, "gdt"))
         p = virtio_gdt + 8;
-    else if (streq(a, "tss"))
+    else if (str_eq(a, "tss"))
         p = virtio_tss + 104; /* the I/O permission bitmap */
-    else if (streq(a, "pagetables"))
+    else if (str_eq(a, "pagetables"))
         p = virtio_boot_pml4;
-    else if (streq(a, "stack")) {
+    else if (str_eq(a, "stack")) {
         /* At run time: a weak symbol's address minus 8 would not link. */
         uintptr_t top = (uintptr_t)virtio_cpl0_stack_top;
         __asm__("" : "+r"(top));
         p = (volatile char *)(top - 8);
-    } else if (streq(a, "setup")) {
+    } else if (str_eq(a, "setup")) {
         struct setup_request r = { .cr3 = (uintptr_t)virtio_boot_pml4 };
         puts_("virtio-cpl0: asking CPL0 for the boot page tables\n");
         virtio_cpl0_call(1, (uintptr_t)&r);
         p = virtio_idt;
-    } else if (streq(a, "resetup")) {
+    } else if (str_eq(a, "resetup")) {
         struct setup_request r = { .cr3 = (uintptr_t)virtio_boot_pml4 };
         puts_("virtio-cpl0: clearing the set-up flag\n");
         *(volatile _Bool *)&virtio_cpl0_setup_done = 0;
         puts_("virtio-cpl0: asking CPL0 for the boot page tables\n");
         virtio_cpl0_call(1, (uintptr_t)&r);
         p = virtio_idt;
-    } else if (streq(a, "read")) {
+    } else if (str_eq(a, "read")) {
         /* Reading is refused too: the region is not mapped for CPL3. */
         puts_("virtio-cpl0: reading the IDT\n");
         (void)*(volatile char *)virtio_idt;

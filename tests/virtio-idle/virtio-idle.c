@@ -5,19 +5,7 @@
  * deadlines already past, as a busy event loop does, instead of waiting. */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
+#include "selftest.h"
 
 int solo5_app_main(const struct solo5_start_info *si)
 {

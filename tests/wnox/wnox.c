@@ -4,28 +4,7 @@
  * "exec-heap" or "exec-stack". */
 
 #include "solo5.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static void puts_(const char *s)
-{
-    solo5_console_write(s, str_len(s));
-}
-
-static int str_eq(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
+#include "selftest.h"
 
 /* mov $0x2a, %eax; ret: returns 42 if it ever runs. */
 #define RET42                                                                  \
