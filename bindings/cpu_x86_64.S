@@ -15,7 +15,11 @@
     .section .text.traps, "ax", @progbits
     .balign 16
     .globl cpu_trap_stubs
+    /* Exported (virtio.mk) under the binding's name for tests/unseal,
+     * which must find the CPL0 code to attack it. */
+    .globl virtio_trap_stubs
 cpu_trap_stubs:
+virtio_trap_stubs:
     .set vec, 0
     .rept 256
     .balign 16

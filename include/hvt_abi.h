@@ -139,9 +139,11 @@ struct hvt_hc_halt {
 HVT_CHECK_SIZE(hvt_hc_halt, 16);
 
 /*
- * The registers at a fatal exception, as the guest's trap stub saved them
- * (lowest address first: CR2, the general registers, then the vector, the
- * error code and the frame the CPU pushed).
+ * The registers at a fatal exception, as the tender's trap entry code
+ * saves them on the exception stack (lowest address first: CR2, the
+ * general registers, then the vector, the error code and the frame the
+ * CPU pushed). The guest never handles exceptions itself: it has no IDT
+ * of its own, and no code of its own runs at CPL0.
  */
 struct hvt_trap_frame {
     uint64_t cr2;
@@ -215,7 +217,7 @@ struct hvt_boot_info {
     uint64_t stack_top;  /* heap is [kernel_end, stack_top) */
     uint64_t cmdline;    /* guest address of the NUL-terminated command line */
     uint64_t tsc_khz;    /* TSC frequency */
-    uint64_t idt;        /* guest address of the IDT page (256 gates) */
+    uint64_t idt;        /* guest address of the IDT (tender's, read-only) */
     uint32_t cpu_features;
     uint32_t ndevices; /* == manifest entries */
     struct hvt_devinfo dev[MFT_MAX_ENTRIES];
@@ -226,7 +228,7 @@ HVT_CHECK_SIZE(hvt_boot_info, 56 + 64 * 56);
 HVT_ABI_STATIC_ASSERT(sizeof(struct hvt_boot_info) <= 4096,
                       "boot info fits its page");
 
-/* Segment selectors of the tender-built GDT, for the guest's IDT gates. */
+/* Segment selectors of the tender-built GDT. */
 #define HVT_GDT_KERNEL_CS 0x08u
 #define HVT_GDT_KERNEL_DS 0x10u
 #define HVT_GDT_USER_DS   0x1bu /* index 3, RPL 3 */

@@ -304,6 +304,31 @@ dump() {
 }
 
 # bats test_tags=kvm
+@test "gdb: CR4 has SMEP and SMAP where the CPU offers them, and not otherwise" {
+    skip_unless_kvm
+    skip_unless_cmd gdb
+    start_debug "$UK" count
+    gdb_run 'p/x $cr4' kill
+    tender_status
+    local cr4 flag bit
+    cr4=$(sed -n 's/^\$1 = //p' <<<"$output")
+    [ -n "$cr4" ] || { echo "no CR4 in: $output" >&2; false; }
+    echo "# CR4 $cr4; CPU flags: $(grep -m1 -ow -e smep -e smap /proc/cpuinfo | tr '\n' ' ')" >&3
+    for flag in smep:20 smap:21; do
+        bit=$(((cr4 >> ${flag#*:}) & 1))
+        if grep -qw "${flag%:*}" /proc/cpuinfo; then
+            # Hardware KVM offers what the CPU has. PVM (no vmx or svm
+            # flag) may offer less: there only the converse is checked.
+            if grep -qw -e vmx -e svm /proc/cpuinfo; then
+                [ "$bit" -eq 1 ] || { echo "${flag%:*} not enabled: CR4 $cr4" >&2; false; }
+            fi
+        else
+            [ "$bit" -eq 0 ] || { echo "${flag%:*} enabled without the CPU's: CR4 $cr4" >&2; false; }
+        fi
+    done
+}
+
+# bats test_tags=kvm
 @test "gdb: segment and control registers, memory write, breakpoints removed" {
     skip_unless_kvm
     skip_unless_cmd gdb

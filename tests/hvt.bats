@@ -353,6 +353,14 @@ host_refuses() {
     [ -z "$(tr -d '\0' <"$WORK/disk")" ]
 }
 
+@test "hypercall: the tender writes nothing the guest could not: not its tables, not its code" {
+    local c
+    for c in args-idt args-text blk-idt blk-pt blk-text; do
+        host_refuses "$c"
+        expect_line '^solo5-hvt: guest passed memory 0x[0-9a-f]+\+0x[0-9a-f]+ for the tender to write, which the guest cannot write itself$'
+    done
+}
+
 @test "hypercall: unknown hypercalls and stray port I/O end the guest" {
     host_refuses unknown-0
     host_refuses port-in

@@ -240,6 +240,26 @@ run_ut() {
         run_ut virtio-cpl0 --solo5:quiet setup
         expect_abort 'page fault|#PF'
         expect_line '^virtio-cpl0: writing the setup$'
+        # Nor by clearing the flag that refuses it: that is CPL0 state.
+        run_ut virtio-cpl0 --solo5:quiet resetup
+        expect_abort 'page fault .*write access'
+        expect_line '^virtio-cpl0: clearing the set-up flag$'
+        no_line '^virtio-cpl0: asking CPL0'
+    done
+}
+
+@test "unseal: the application can change no IDT gate, descriptor, TSS, page table or trap code" {
+    local what
+    for HV in "${HVS[@]}"; do
+        run_ut unseal --solo5:quiet read
+        expect_sealed read read
+        for what in idt gdt tss pagetables trapcode gate; do
+            run_ut unseal --solo5:quiet "$what"
+            expect_sealed "$what" write
+        done
+        run_ut unseal --solo5:quiet int
+        expect_abort '#GP|#UD'
+        no_line 'ESCAPED'
     done
 }
 

@@ -32,8 +32,9 @@ ALL += $(LIBDIR)/solo5_virtio.o $(LIBDIR)/solo5_virtio.lds
 # reach from CPL3. All in the virtio_ namespace, so no application name
 # clashes with them; the guest's own addresses, so nothing is revealed.
 VIRTIO_EXPORTS := _start32 virtio_boot_tsc virtio_idt virtio_gdt virtio_tss \
-	virtio_boot_pml4 virtio_cpl0_stack_top virtio_cpl0_call
-$(LIBDIR)/solo5_virtio.o: $(BINDINGS_COMMON_OBJS) $(VIRTIO_OBJS) $(BINDINGS_EXPORTS) virtio/virtio.mk bindings/Makefile.inc
+	virtio_boot_pml4 virtio_cpl0_stack_top virtio_cpl0_call \
+	virtio_cpl0_setup_done virtio_trap_stubs
+$(LIBDIR)/solo5_virtio.o: $(BINDINGS_COMMON_OBJS) $(BINDINGS_TRAP_OBJS) $(VIRTIO_OBJS) $(BINDINGS_EXPORTS) virtio/virtio.mk bindings/Makefile.inc
 	$(call bindings_link,$(VIRTIO_EXPORTS))
 
 $(LIBDIR)/solo5_virtio.lds: bindings/virtio/virtio.lds

@@ -11,9 +11,11 @@ void hvt_main(const struct hvt_boot_info *bi) __attribute__((noreturn));
 
 void hvt_main(const struct hvt_boot_info *bi)
 {
+    /*
+     * No IDT to fill: the tender wrote it, read-only to us, and reports
+     * fatal exceptions itself (tenders/hvt/hvt_cpu_x86_64.c).
+     */
     hvt_bi = bi;
-    /* First, so that any later fault is reported rather than fatal. */
-    cpu_idt_init((void *)(uintptr_t)bi->idt, HVT_GDT_KERNEL_CS);
     hvt_time_init();
 
     const char *src = (const char *)(uintptr_t)bi->cmdline;

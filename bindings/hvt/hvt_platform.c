@@ -4,9 +4,6 @@
 
 ABI1_NOTE_DECLARE(ABI_TARGET_HVT, HVT_ABI_VERSION);
 
-_Static_assert(sizeof(struct cpu_trap_frame) == sizeof(struct hvt_trap_frame),
-               "the tender reads the trap frame the stubs save");
-
 const char platform_target_name[] = "hvt";
 
 void platform_puts(const char *buf, size_t len)
@@ -42,10 +39,4 @@ bool platform_set_tls_base(uint64_t base)
     volatile struct hvt_hc_tls a = { .base = base };
     hvt_hypercall(HVT_HYPERCALL_SET_TLS_BASE, &a);
     return a.ret == HVT_OK;
-}
-
-bool platform_trap(struct cpu_trap_frame *tf)
-{
-    (void)tf;
-    return false; /* nothing is recoverable on hvt: no interrupts */
 }

@@ -30,13 +30,19 @@ void cpl0_halt(void)
 /*
  * Once only, at boot: afterwards the application, which shares CPL3 with
  * the binding, must not be able to load page tables or MSRs of its own.
+ * So the flag that says it is done lives in the CPL0-only region: were it
+ * in ordinary memory, one stray write by the application would clear it,
+ * and a second request could load the application's own page tables (or
+ * an LSTAR of its choosing). Global only so that tests/virtio-cpl0 can
+ * try exactly that.
  */
+bool virtio_cpl0_setup_done __attribute__((section(".bss.cpl0")));
+
 static uint64_t op_setup(const struct cpl0_setup *s)
 {
-    static bool done;
-    if (done)
+    if (virtio_cpl0_setup_done)
         return 1;
-    done = true;
+    virtio_cpl0_setup_done = true;
     for (unsigned i = 0; i < 2; i++) {
         if (s->msr[i] != 0)
             wrmsr(s->msr[i], s->val[i]);
@@ -62,7 +68,7 @@ static uint64_t op_wait(const struct cpl0_wait *w)
     for (;;) {
         if (acpi_power_button_pressed())
             cpl0_power_off();
-        if (devices_input_pending(w->handles))
+        if (devices_input_pending(w->handles) || intr_pending())
             return 1;
         uint64_t now = clock_now();
         if (now >= w->deadline)

@@ -403,11 +403,15 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
     acpi_poll(clock_now());
     if (acpi_power_button_pressed())
         cpl0_power_off();
-    if (!devices_input_pending(nets_set) && clock_now() < deadline) {
+    /* A wait also ends at a device interrupt, serviced here at CPL3. */
+    while (!devices_input_pending(nets_set) && clock_now() < deadline) {
         intr_start();
         acpi_start();
         struct cpl0_wait w = { .deadline = deadline, .handles = nets_set };
         virtio_cpl0_call(CPL0_WAIT, (uintptr_t)&w);
+        intr_service();
+        if (acpi_power_button_pressed())
+            cpl0_power_off();
     }
     if (ready_set != NULL) {
         solo5_handle_set_t ready = 0, left = nets_set & nets_bound;

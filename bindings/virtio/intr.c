@@ -8,6 +8,13 @@
  * line the firmware assigned. The timer that bounds a halt is the local
  * APIC's TSC-deadline mode where the CPU has it (one interrupt however
  * long the wait), else the PIT's one-shot mode (at most 55 ms a time).
+ *
+ * At CPL0 a device's interrupt is only masked at the PIC and noted; its
+ * handlers (which read the device's interrupt status, through pointers
+ * the application could overwrite) run at CPL3 in intr_service(), which
+ * then unmasks the line. So CPL0 never calls through, or writes through,
+ * memory the application can write: one arbitrary-write bug in the
+ * application cannot steer CPL0 code (issue 11 item 3).
  */
 
 #include "platform.h"
@@ -34,6 +41,9 @@ static struct {
     void *arg;
 } handlers[16][HANDLERS_PER_IRQ];
 static uint16_t pic_mask = 0xffff;
+/* Lines with handlers (set at CPL3), lines masked at CPL0 until serviced. */
+static uint16_t lines_handled;
+static volatile uint16_t lines_pending;
 static bool started;
 static bool tsc_deadline;
 
@@ -102,6 +112,7 @@ bool intr_register(uint8_t irq, void (*fn)(void *), void *arg)
         if (handlers[irq][i].fn == NULL) {
             handlers[irq][i].fn = fn;
             handlers[irq][i].arg = arg;
+            lines_handled |= (uint16_t)(1u << irq);
             pic_mask &= (uint16_t) ~(1u << irq);
             if (started)
                 pic_write_mask();
@@ -130,13 +141,40 @@ bool intr_handle(uint64_t vector)
             return true;
         }
     }
-    /* Level-triggered lines: devices are acknowledged before the EOI. */
-    for (unsigned i = 0; i < HANDLERS_PER_IRQ && handlers[irq][i].fn; i++)
-        handlers[irq][i].fn(handlers[irq][i].arg);
+    /*
+     * Level-triggered lines: the device is acknowledged at CPL3, so the
+     * line is masked until then, and the wait returns to let that happen.
+     */
+    uint16_t bit = (uint16_t)(1u << irq);
+    if (lines_handled & bit) {
+        pic_mask |= bit;
+        pic_write_mask();
+        lines_pending |= bit;
+    }
     if (irq >= 8)
         io_outb(PIC2, PIC_EOI);
     io_outb(PIC1, PIC_EOI);
     return true;
+}
+
+bool intr_pending(void)
+{
+    return lines_pending != 0;
+}
+
+void intr_service(void)
+{
+    uint16_t pending = lines_pending; /* interrupts are off at CPL3 */
+    lines_pending = 0;
+    for (unsigned irq = 0; irq < 16; irq++) {
+        if (!(pending & (1u << irq)))
+            continue;
+        for (unsigned i = 0; i < HANDLERS_PER_IRQ && handlers[irq][i].fn; i++)
+            handlers[irq][i].fn(handlers[irq][i].arg);
+        pic_mask &= (uint16_t) ~(1u << irq);
+    }
+    if (pending != 0)
+        pic_write_mask();
 }
 
 void intr_timer_arm(uint64_t ns)

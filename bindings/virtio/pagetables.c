@@ -72,6 +72,14 @@ static uint64_t *table_for(uint64_t *pml4, uint64_t va, int level)
     return t;
 }
 
+extern char virtio_cpl0_stack_top[];
+
+/* The CPL0 stack: the one part of the CPL0 region written after set-up. */
+static uint64_t cpl0_stack_lo(void)
+{
+    return (uintptr_t)virtio_cpl0_stack_top - CPL0_STACK_SIZE;
+}
+
 /* The permission of the 4 KiB page at A, below MEM_END. */
 static uint64_t page_attr(uint64_t a, uint64_t mem_end)
 {
@@ -83,8 +91,17 @@ static uint64_t page_attr(uint64_t a, uint64_t mem_end)
         return PTE_P | PTE_U;
     if (a < (uintptr_t)_erodata)
         return PTE_P | PTE_U | PTE_NX;
-    if (a >= (uintptr_t)_scpl0 && a < (uintptr_t)_ecpl0)
+    /*
+     * The CPL0 region: supervisor-only; and read-only, but for the CPL0
+     * stack, so that with CR0.WP not even CPL0 code can change the IDT,
+     * GDT, TSS or these tables once they are loaded. The CPU needs no
+     * writes to them by then: the descriptors it loads were all loaded
+     * once at boot (accessed bits set) and TR is busy since ltr.
+     */
+    if (a >= cpl0_stack_lo() && a < (uintptr_t)virtio_cpl0_stack_top)
         return PTE_P | PTE_W | PTE_NX;
+    if (a >= (uintptr_t)_scpl0 && a < (uintptr_t)_ecpl0)
+        return PTE_P | PTE_NX;
     return PTE_P | PTE_W | PTE_U | PTE_NX;
 }
 
@@ -96,6 +113,8 @@ static bool chunk_uniform(uint64_t c, uint64_t mem_end)
                                 (uintptr_t)_etext,
                                 (uintptr_t)_erodata,
                                 (uintptr_t)_scpl0,
+                                cpl0_stack_lo(),
+                                (uintptr_t)virtio_cpl0_stack_top,
                                 (uintptr_t)_ecpl0,
                                 mem_end };
     for (unsigned i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {

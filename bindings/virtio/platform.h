@@ -106,6 +106,8 @@ struct cpl0_wait {
 };
 uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg);
 void cpl0_halt(void) __attribute__((noreturn));
+/* Set by the one CPL0_SETUP request; CPL0-only memory (see cpl0.c). */
+extern bool virtio_cpl0_setup_done;
 /* The power button was pressed: says so and powers off (any CPL). */
 void cpl0_power_off(void) __attribute__((noreturn));
 
@@ -113,7 +115,12 @@ void cpl0_power_off(void) __attribute__((noreturn));
 void intr_init(void);  /* at boot: ports only */
 void intr_start(void); /* before the first wait: program the PIC */
 bool intr_register(uint8_t irq, void (*fn)(void *), void *arg);
+/* At CPL0: acknowledges the interrupt; a device's line stays masked. */
 bool intr_handle(uint64_t vector);
+/* At CPL0: a device interrupt waits for intr_service(). */
+bool intr_pending(void);
+/* At CPL3, after a wait: runs the devices' handlers, unmasks their lines. */
+void intr_service(void);
 void intr_timer_arm(uint64_t ns);
 
 /* clock.c: monotonic and wall clocks. */

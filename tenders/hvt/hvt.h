@@ -104,6 +104,14 @@ void hvt_guest_fault(struct hvt *hvt, const char *fmt, ...)
 void hvt_exit(struct hvt *hvt, int status) __attribute__((noreturn));
 
 /*
+ * The guest is done (HALT, or a fatal exception the tender reported):
+ * sends its last queued frames, offers STATUS and CORE to the modules'
+ * halt hooks (see struct hvt_module), then hvt_exit(STATUS).
+ */
+void hvt_halt(struct hvt *hvt, int status, uint64_t core)
+    __attribute__((noreturn));
+
+/*
  * The one checked accessor for guest addresses: returns the host address
  * of the guest range [GPA, GPA + SIZE), or ends the guest (status 1) if any
  * part of it lies outside guest memory. Overflow-safe.
@@ -111,8 +119,17 @@ void hvt_exit(struct hvt *hvt, int status) __attribute__((noreturn));
 void *hvt_gpa(struct hvt *hvt, uint64_t gpa, uint64_t size);
 
 /*
- * The hypercall's argument structure of type T at GPA: checked for bounds
- * and natural alignment.
+ * As hvt_gpa(), for a range the tender is about to write on the guest's
+ * behalf (results, block reads): it must also be memory the guest could
+ * write itself, never the tender's tables below the image (IDT, GDT, TSS,
+ * trap code, page tables) nor the image's read-only segments. Else the
+ * guest could have the tender unseal what the CPU keeps from it.
+ */
+void *hvt_gpa_writable(struct hvt *hvt, uint64_t gpa, uint64_t size);
+
+/*
+ * The hypercall's argument structure of type T at GPA: checked for bounds,
+ * natural alignment and, since results are written back, hvt_gpa_writable().
  */
 #define HVT_ARGS(hvt, gpa, T) ((T *)hvt_args((hvt), (gpa), sizeof(T)))
 void *hvt_args(struct hvt *hvt, uint64_t gpa, uint64_t size);

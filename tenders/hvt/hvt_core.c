@@ -75,12 +75,33 @@ void *hvt_gpa(struct hvt *hvt, uint64_t gpa, uint64_t size)
     return hvt->mem + gpa;
 }
 
+void *hvt_gpa_writable(struct hvt *hvt, uint64_t gpa, uint64_t size)
+{
+    void *p = hvt_gpa(hvt, gpa, size); /* bounds first: no overflow below */
+    bool ok = gpa >= HVT_GUEST_IMAGE_BASE;
+
+    for (unsigned i = 0; ok && i < hvt->img.nsegs; i++) {
+        const struct elf_segment *s = &hvt->img.segs[i];
+        /* Segments are mapped whole pages at a time (page-disjoint). */
+        uint64_t lo = s->vaddr & ~0xfffull;
+        uint64_t hi = (s->vaddr + s->memsz + 0xfffull) & ~0xfffull;
+        if (!(s->flags & ELF_SEG_W) && gpa < hi && gpa + size > lo)
+            ok = false;
+    }
+    if (!ok)
+        hvt_guest_fault(hvt,
+                        "guest passed memory 0x%llx+0x%llx for the tender "
+                        "to write, which the guest cannot write itself",
+                        (unsigned long long)gpa, (unsigned long long)size);
+    return p;
+}
+
 void *hvt_args(struct hvt *hvt, uint64_t gpa, uint64_t size)
 {
     if (gpa & 7)
         hvt_guest_fault(hvt, "hypercall arguments at 0x%llx are misaligned",
                         (unsigned long long)gpa);
-    return hvt_gpa(hvt, gpa, size);
+    return hvt_gpa_writable(hvt, gpa, size);
 }
 
 void hvt_register_hypercall(struct hvt *hvt, enum hvt_hypercall nr,
@@ -198,21 +219,24 @@ static void hc_poll(struct hvt *hvt, uint64_t gpa)
     a->ready = ready;
 }
 
-static void hc_halt(struct hvt *hvt, uint64_t gpa)
+void hvt_halt(struct hvt *hvt, int status, uint64_t core)
 {
-    struct hvt_hc_halt *a = HVT_ARGS(hvt, gpa, struct hvt_hc_halt);
-
     /* The transmit rings may hold the guest's last frames. */
     if (hvt->io_pump)
         hvt->io_pump(hvt);
-    int status = (int)(a->exit_status & 0xff);
-    uint64_t core = a->core;
     HVT_FOREACH_MODULE(m)
     {
         if ((*m)->halt)
             (*m)->halt(hvt, status, core);
     }
     hvt_exit(hvt, status);
+}
+
+static void hc_halt(struct hvt *hvt, uint64_t gpa)
+{
+    struct hvt_hc_halt *a = HVT_ARGS(hvt, gpa, struct hvt_hc_halt);
+
+    hvt_halt(hvt, (int)(a->exit_status & 0xff), a->core);
 }
 
 void hvt_core_init(struct hvt *hvt)

@@ -93,8 +93,8 @@ int hvt_dumpcore_signal(unsigned vector);
  * guest: so breakpoints (int3) and single steps (RFLAGS.TF) are seen by
  * the debugger on any x86_64 KVM, with or without KVM_SET_GUEST_DEBUG
  * support (PVM has none that works). Exceptions the debugger does not
- * want are passed on to the guest's own handlers (hvt_debug_reflect()),
- * which it installs in its IDT page as usual.
+ * want are passed on to the gates of the normal IDT (hvt_debug_reflect()):
+ * the tender's trap entry code, which reports them (hvt_cpu_x86_64.c).
  */
 void hvt_debug_traps_init(struct hvt *hvt);
 
@@ -115,7 +115,7 @@ bool hvt_debug_trap(struct hvt *hvt, unsigned port, unsigned *vector,
 void hvt_debug_resume(struct hvt *hvt, const struct hvt_debug_regs *r);
 
 /*
- * Passes the exception the guest is stopped at on to the guest's own
+ * Passes the exception the guest is stopped at on to the normal IDT's
  * handler, as the CPU would have. Ends the guest (as a triple fault would)
  * if it has none.
  */

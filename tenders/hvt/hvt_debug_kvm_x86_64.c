@@ -253,7 +253,7 @@ void hvt_debug_reflect(struct hvt *hvt)
 {
     if (!stop.in_trap)
         return;
-    /* The guest's gate, as the guest wrote it in its own IDT page. */
+    /* The gate of the normal IDT (the tender wrote it: hvt_cpu_x86_64.c). */
     const uint8_t *g = hvt_gpa(hvt, hvt->idt + stop.vector * 16, 16);
     if (!(g[5] & 0x80))
         hvt_guest_fault(hvt,

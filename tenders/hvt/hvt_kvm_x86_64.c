@@ -40,7 +40,7 @@ static uint32_t setup_cpuid(struct hvt_kvm *k)
     return leaf7_ebx;
 }
 
-static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k)
+static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k, uint32_t leaf7_ebx)
 {
     struct kvm_sregs sr;
 
@@ -91,13 +91,24 @@ static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k)
     sr.gdt.base = X86_GDT_BASE;
     sr.gdt.limit = X86_GDT_ENTRIES * 8 - 1;
     sr.idt.base = X86_IDT_BASE;
-    sr.idt.limit = 256 * 16 - 1;
+    sr.idt.limit = X86_IDT_VECTORS * 16 - 1;
     sr.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP |
              X86_CR0_PG;
     sr.cr3 = X86_PT_BASE;
     sr.cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
     if (hvt->cpu_features & HVT_CPU_FSGSBASE)
         sr.cr4 |= X86_CR4_FSGSBASE;
+    /*
+     * CPL0 never executes or reads user pages: the only CPL0 code is the
+     * tender's trap entry code, in a supervisor page, and it touches only
+     * the supervisor exception stack. Where the vCPU can enforce that
+     * (SMEP, SMAP), it does, so a bug there could not be turned against
+     * the guest's own protections.
+     */
+    if (leaf7_ebx & X86_CPUID7_EBX_SMEP)
+        sr.cr4 |= X86_CR4_SMEP;
+    if (leaf7_ebx & X86_CPUID7_EBX_SMAP)
+        sr.cr4 |= X86_CR4_SMAP;
     sr.efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
     if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sr) < 0)
         hvt_die("KVM_SET_SREGS: %s", strerror(errno));
@@ -134,10 +145,11 @@ void hvt_vcpu_init(struct hvt *hvt, uint64_t *tsc_khz)
     if (k->run == MAP_FAILED)
         hvt_die("cannot map the vCPU's run structure: %s", strerror(errno));
 
-    if (setup_cpuid(k) & 1u) /* CPUID.7.0:EBX bit 0: FSGSBASE */
+    uint32_t leaf7_ebx = setup_cpuid(k);
+    if (leaf7_ebx & X86_CPUID7_EBX_FSGSBASE)
         hvt->cpu_features |= HVT_CPU_FSGSBASE;
     hvt_register_hypercall(hvt, HVT_HYPERCALL_SET_TLS_BASE, hc_set_tls_base);
-    setup_sregs(hvt, k);
+    setup_sregs(hvt, k, leaf7_ebx);
 
     struct kvm_regs regs = {
         .rip = hvt->img.entry,
@@ -175,12 +187,37 @@ static uint64_t guest_rip(struct hvt_kvm *k)
     return regs.rip;
 }
 
+/*
+ * The trap entry code's OUT (see hvt_cpu_x86_64.c): the vCPU must be at
+ * CPL0 (the TSS I/O bitmap keeps CPL3 off the port; checked anyway) with
+ * its stack pointer at the trap frame, inside the exception stack.
+ */
+static void handle_trap(struct hvt *hvt, struct hvt_kvm *k)
+{
+    struct kvm_regs regs;
+    struct kvm_sregs sr;
+
+    if (ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0 ||
+        ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0)
+        hvt_guest_fault(hvt, "reading the vCPU at a trap: %s", strerror(errno));
+    if ((sr.cs.selector & 3) != 0 || regs.rsp < X86_KSTACK_BASE ||
+        regs.rsp > X86_KSTACK_TOP - sizeof(struct hvt_trap_frame))
+        hvt_guest_fault(hvt,
+                        "trap port written outside a trap (cs=0x%x "
+                        "rsp=0x%llx) at rip=0x%llx",
+                        sr.cs.selector, (unsigned long long)regs.rsp,
+                        (unsigned long long)regs.rip);
+    hvt_cpu_trap(hvt, regs.rsp);
+}
+
 static void handle_io(struct hvt *hvt, struct hvt_kvm *k)
 {
     struct kvm_run *run = k->run;
     unsigned port = run->io.port;
     unsigned nr = port - HVT_HYPERCALL_PIO_BASE;
 
+    if (port == X86_TRAP_PORT && run->io.direction == KVM_EXIT_IO_OUT)
+        handle_trap(hvt, k);
     if (port < HVT_HYPERCALL_PIO_BASE && hvt->debug_port &&
         run->io.direction == KVM_EXIT_IO_OUT && hvt->debug_port(hvt, port))
         return;

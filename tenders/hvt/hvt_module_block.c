@@ -162,10 +162,11 @@ static void block_setup(struct hvt *hvt)
 /*
  * Checks a block request against the device; returns the device, or NULL
  * if the guest's arguments break the rules (it gets EINVAL). A data range
- * outside guest memory ends the guest (hvt_gpa()).
+ * outside guest memory ends the guest (hvt_gpa()), and so does one a read
+ * would fill that the guest could not write itself (hvt_gpa_writable()).
  */
 static struct block_dev *check(struct hvt *hvt, struct hvt_hc_blkio *a,
-                               uint8_t **buf)
+                               uint8_t **buf, bool write)
 {
     if (a->handle >= MFT_MAX_ENTRIES || by_handle[a->handle] == NULL)
         return NULL;
@@ -174,7 +175,8 @@ static struct block_dev *check(struct hvt *hvt, struct hvt_hc_blkio *a,
         a->offset % d->sector || a->offset > d->capacity ||
         a->len > d->capacity - a->offset)
         return NULL;
-    *buf = hvt_gpa(hvt, a->data, a->len);
+    *buf = write ? hvt_gpa(hvt, a->data, a->len)
+                 : hvt_gpa_writable(hvt, a->data, a->len);
     return d;
 }
 
@@ -182,7 +184,7 @@ static void hc_block_io(struct hvt *hvt, uint64_t gpa, bool write)
 {
     struct hvt_hc_blkio *a = HVT_ARGS(hvt, gpa, struct hvt_hc_blkio);
     uint8_t *buf;
-    struct block_dev *d = check(hvt, a, &buf);
+    struct block_dev *d = check(hvt, a, &buf, write);
 
     if (d == NULL) {
         a->ret = HVT_EINVAL;

@@ -35,8 +35,9 @@ static const struct {
     int fd; /* ANY_FD, or the one descriptor allowed */
 } core_rules[] = {
     { { SYS_ioctl, true, KVM_RUN, "run the vCPU" }, 0 },
-    { { SYS_ioctl, true, KVM_GET_REGS, "guest RIP for fault messages" }, 0 },
-    { { SYS_ioctl, true, KVM_GET_SREGS, "SET_TLS_BASE without FSGSBASE" }, 0 },
+    { { SYS_ioctl, true, KVM_GET_REGS, "RIP for fault messages; trap frame" },
+      0 },
+    { { SYS_ioctl, true, KVM_GET_SREGS, "SET_TLS_BASE; a trap's CPL" }, 0 },
     { { SYS_ioctl, true, KVM_SET_SREGS, "SET_TLS_BASE without FSGSBASE" }, 0 },
     { { SYS_write, false, 0, "PUTS: the guest's console is stdout" }, 1 },
     { { SYS_write, false, 0, "the tender's own error messages" }, 2 },

@@ -41,7 +41,7 @@
 #include "hvt_module_net.h"
 
 #define MEM    (2u << 20)
-#define ARGS   0x1000u
+#define ARGS   0x101000u /* guest-writable: above the image base */
 #define MTU    1500u
 #define SLOT   1536u /* what net_setup() gives an MTU of 1500 */
 #define RING   (HVT_NETRING_HDR + HVT_NETRING_SLOTS * SLOT)

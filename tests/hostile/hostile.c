@@ -11,7 +11,7 @@
  *   ptwrite     write to the page tables (guest 0x10000, never mapped)
  *   gdtwrite    write to the GDT (supervisor-only)
  *   stackwrite  write to the CPL0 exception stack (supervisor-only)
- *   idtsmash    zero the guest's IDT, then fault: no handler, triple fault
+ *   idtsmash    zero the IDT (the tender's, read-only: the write faults)
  *   cr3         load CR3 (privileged)
  *   wrmsr       write an MSR (privileged)
  *   hlt         HLT (privileged)

@@ -2,7 +2,10 @@
  * argument structure, buffer or length lies outside guest memory, unknown
  * hypercalls and stray port I/O end the guest (status 1, a message from the
  * tender) and never reach host memory; a refused argument that is merely
- * invalid comes back as an error. hvt only: it speaks hvt_abi.h directly.
+ * invalid comes back as an error. Nor does the tender write, on the
+ * guest's behalf, memory the guest cannot write itself: the IDT (0x4000),
+ * the page tables (0x10000), its code. hvt only: it speaks hvt_abi.h
+ * directly.
  * Command line: CASE [MEM_MIB] (MEM_MIB: the tender's --mem, default 512). */
 
 #include "solo5.h"
@@ -107,6 +110,21 @@ int solo5_app_main(const struct solo5_start_info *si)
         blk_arg.offset = 0;
         blk_arg.data = 0xfffffffffffffe00ull;
         blk_arg.len = 1024;
+        hypercall(HVT_HYPERCALL_BLOCK_READ, (uintptr_t)&blk_arg);
+    } else if (word_eq(c, "args-idt")) {
+        /* The time would land in the IDT's first gate. */
+        hypercall(HVT_HYPERCALL_WALLTIME, 0x4000);
+    } else if (word_eq(c, "args-text")) {
+        hypercall(HVT_HYPERCALL_WALLTIME, (uintptr_t)solo5_app_main & ~7ull);
+    } else if (word_eq(c, "blk-idt") || word_eq(c, "blk-pt") ||
+               word_eq(c, "blk-text")) {
+        blk_arg.handle = h;
+        blk_arg.offset = 0;
+        blk_arg.data = word_eq(c, "blk-idt") ? 0x4000
+                       : word_eq(c, "blk-pt")
+                           ? 0x10000
+                           : (uintptr_t)solo5_app_main & ~511ull;
+        blk_arg.len = 512;
         hypercall(HVT_HYPERCALL_BLOCK_READ, (uintptr_t)&blk_arg);
     } else if (word_eq(c, "unknown-0")) {
         hypercall(0, (uintptr_t)sector);

@@ -85,3 +85,18 @@ check_block_markers() {
         return 1
     }
 }
+
+# expect_sealed ATTACK ACCESS: a run of the unseal self-test with ATTACK
+# faulted at the address it announced ("unseal: ATTACK at 0xADDR"): a #PF
+# for an ACCESS (read or write) of that address, status 255, and nothing
+# after it (no "ESCAPED").
+expect_sealed() {
+    no_line 'ESCAPED' && expect_status 255 || return 1
+    local addr
+    addr=$(sed -n "s/^unseal: $1 at \(0x[0-9a-f]*\)\$/\1/p" <<<"$output")
+    if [ -z "$addr" ]; then
+        echo "the attack $1 did not start; output: $output" >&2
+        return 1
+    fi
+    expect_line "^Solo5: ABORT: #PF page fault at rip=0x[0-9a-f]+: $2 access to $addr "
+}

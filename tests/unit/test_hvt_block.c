@@ -19,8 +19,8 @@
 #include "fake_hvt.h"
 
 #define MEM       (4u << 20)
-#define ARGS      0x1000u   /* the argument structure */
-#define BUF       0x10000u  /* small transfers */
+#define ARGS      0x101000u /* the argument structure */
+#define BUF       0x110000u /* small transfers */
 #define BIG       0x200000u /* up to HVT_BLOCK_IO_MAX */
 #define CANARY    0xa5
 #define DISK_SIZE (4u << 20)  /* handle 0, 512-byte sectors */

@@ -14,9 +14,9 @@
 
 #include "fake_hvt.h"
 
-#define MEM  (1u << 20)
-#define ARGS 0x1000u
-#define DATA 0x2000u
+#define MEM  (2u << 20)
+#define ARGS 0x101000u /* above the image base: guest-writable */
+#define DATA 0x102000u
 
 static struct hvt hvt;
 static uint64_t pumped; /* calls of the fake io_pump */

@@ -11,7 +11,7 @@
 
 #include "fake_hvt.h"
 
-#define MEM (1u << 20)
+#define MEM (2u << 20) /* above the image base, for hvt_args() */
 
 static struct hvt hvt;
 
@@ -23,6 +23,12 @@ static void call_gpa(struct hvt *h, uint64_t unused)
 {
     (void)unused;
     got = hvt_gpa(h, at, len);
+}
+
+static void call_writable(struct hvt *h, uint64_t unused)
+{
+    (void)unused;
+    got = hvt_gpa_writable(h, at, len);
 }
 
 static void call_args(struct hvt *h, uint64_t unused)
@@ -135,6 +141,45 @@ static void args_must_be_aligned(void **state)
     assert_non_null(strstr(fake_err(), "outside its"));
 }
 
+/* The tender writes only what the guest could write itself. */
+static void writable_excludes_the_tables_and_read_only_segments(void **state)
+{
+    (void)state;
+    /* Text (R+X) in the first pages of the image, then data (R+W). */
+    hvt.img.nsegs = 2;
+    hvt.img.segs[0] = (struct elf_segment){ .vaddr = HVT_GUEST_IMAGE_BASE,
+                                            .memsz = 0x1800,
+                                            .flags = ELF_SEG_R | ELF_SEG_X };
+    hvt.img.segs[1] = (struct elf_segment){ .vaddr = 0x102000,
+                                            .memsz = 0x1000,
+                                            .flags = ELF_SEG_R | ELF_SEG_W };
+    const uint64_t refused_at[][2] = {
+        { 0x4000, 16 },                   /* the IDT */
+        { 0x10000, 8 },                   /* the page tables */
+        { HVT_GUEST_IMAGE_BASE - 8, 16 }, /* straddles the image base */
+        { 0x101ff8, 8 },                  /* text's last page */
+        { 0x101ff8, 16 },                 /* straddles text and data */
+    };
+    for (unsigned i = 0; i < sizeof refused_at / sizeof refused_at[0]; i++) {
+        at = refused_at[i][0];
+        len = refused_at[i][1];
+        assert_int_equal(fake_run(&hvt, call_writable, 0), FAKE_ENDED);
+        assert_non_null(strstr(fake_err(), "cannot write itself"));
+    }
+    at = 0x102000; /* data */
+    len = 0x1000;
+    assert_int_equal(fake_run(&hvt, call_writable, 0), FAKE_RETURNED);
+    assert_ptr_equal(got, hvt.mem + 0x102000);
+    at = MEM - 8; /* heap and stack */
+    len = 8;
+    assert_int_equal(fake_run(&hvt, call_writable, 0), FAKE_RETURNED);
+    /* Outside memory is refused as such, first. */
+    at = MEM;
+    assert_int_equal(fake_run(&hvt, call_writable, 0), FAKE_ENDED);
+    assert_non_null(strstr(fake_err(), "outside its"));
+    hvt.img.nsegs = 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +189,7 @@ int main(void)
         cmocka_unit_test(ranges_that_wrap),
         cmocka_unit_test(page_zero_is_guest_memory),
         cmocka_unit_test(args_must_be_aligned),
+        cmocka_unit_test(writable_excludes_the_tables_and_read_only_segments),
     };
 
     fake_hvt_init(&hvt, MEM);

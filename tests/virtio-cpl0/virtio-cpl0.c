@@ -6,7 +6,10 @@
  * "setup" first asks the binding's one-time CPL0 service to load the boot
  * page tables again (which map everything to CPL3), then writes the IDT:
  * the service must refuse, so the write still faults.
- * Command line: idt | gdt | tss | pagetables | stack | read | setup */
+ * "resetup" first clears the flag that makes the service refuse (one
+ * stray write): the flag is CPL0 state, so that write must fault.
+ * Command line: idt | gdt | tss | pagetables | stack | read | setup |
+ * resetup */
 
 #include "solo5.h"
 #include "selftest.h"
@@ -19,6 +22,7 @@ extern char virtio_boot_pml4[] __attribute__((weak));
 extern char virtio_cpl0_stack_top[] __attribute__((weak));
 extern uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg)
     __attribute__((weak));
+extern _Bool virtio_cpl0_setup_done __attribute__((weak));
 
 /* As bindings/virtio/platform.h has it. */
 struct setup_request {
@@ -54,6 +58,13 @@ int solo5_app_main(const struct solo5_start_info *si)
         puts_("virtio-cpl0: asking CPL0 for the boot page tables\n");
         virtio_cpl0_call(1, (uintptr_t)&r);
         p = virtio_idt;
+    } else if (str_eq(a, "resetup")) {
+        struct setup_request r = { .cr3 = (uintptr_t)virtio_boot_pml4 };
+        puts_("virtio-cpl0: clearing the set-up flag\n");
+        *(volatile _Bool *)&virtio_cpl0_setup_done = 0;
+        puts_("virtio-cpl0: asking CPL0 for the boot page tables\n");
+        virtio_cpl0_call(1, (uintptr_t)&r);
+        p = virtio_idt;
     } else if (str_eq(a, "read")) {
         /* Reading is refused too: the region is not mapped for CPL3. */
         puts_("virtio-cpl0: reading the IDT\n");
@@ -62,7 +73,7 @@ int solo5_app_main(const struct solo5_start_info *si)
         return 1;
     } else {
         puts_("FAILURE: usage: idt | gdt | tss | pagetables | stack | read "
-              "| setup\n");
+              "| setup | resetup\n");
         return 1;
     }
     puts_("virtio-cpl0: writing the ");
