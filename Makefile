@@ -17,10 +17,10 @@ TESTS :=
 
 include include/Makefile.inc
 include toolchain/Makefile.inc
+include virtio/Makefile.inc
 include bindings/Makefile.inc
 include tenders/Makefile.inc
 include imagegen/Makefile.inc
-include virtio/Makefile.inc
 include scripts/Makefile.inc
 include tests/Makefile.inc
 

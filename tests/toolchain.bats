@@ -86,7 +86,7 @@ exports() {
 
 @test "bindings: each target's object exports exactly the Solo5 API and what the ABI needs" {
     local api t entry
-    api=$(grep -v '^#' "$TOP/bindings/exports.txt" | grep -v '^$' | sort)
+    api=$(grep -v '^#' "$TOP/bindings/common/exports.txt" | grep -v '^$' | sort)
     for t in hvt virtio stub; do
         entry=_start
         # virtio also exports the landmarks its self-tests aim at (see

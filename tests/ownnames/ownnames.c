@@ -2,9 +2,10 @@
 
 /*
  * Every function below has the name of a function inside the bindings of
- * some target. The bindings export only the Solo5 API (bindings/exports.txt),
- * so this links; and since the bindings keep calling their own copies, the
- * unikernel still starts, prints and exits normally.
+ * some target. The bindings export only the Solo5 API
+ * (bindings/common/exports.txt), so this links; and since the bindings keep
+ * calling their own copies, the unikernel still starts, prints and exits
+ * normally.
  */
 
 #include "solo5.h"
