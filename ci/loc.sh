@@ -1,9 +1,12 @@
 #!/bin/bash
-# make loc: lines of C in the trusted tender and in the bindings, counted
-# two ways: physical lines, and lines that hold code (not blank, not only
-# a comment).
+# make loc: lines of C (and assembly) of the trusted code and the guest
+# bindings, by folder: physical lines, and lines that hold code (not blank,
+# not only a comment). Folders, not hand lists: a file added to a trusted
+# folder is counted without anyone remembering to.
 set -u
 cd "$(dirname "$0")/.."
+
+# count LABEL FILE...: one line of counts for FILE...
 count() {
     local label=$1
     shift
@@ -12,25 +15,35 @@ count() {
     # Strip /* */ and // comments, then count non-blank lines.
     code=$(cat "$@" | sed -e ':a' -e 's|/\*[^*]*\*\+\([^/*][^*]*\*\+\)*/||g' -e '/\/\*/{N;ba}' \
         -e 's|//.*||' | grep -cv '^[[:space:]]*$')
-    printf '%-50s %6s lines, %6s of code\n' "$label" "$phys" "$code"
+    printf '%-44s %6s lines, %6s of code\n' "$label" "$phys" "$code"
 }
-count "solo5-hvt (production tender, all modules)" \
-    tenders/common/*.[ch] tenders/hvt/hvt.h tenders/hvt/hvt_core.c \
-    tenders/hvt/hvt_main.c tenders/hvt/hvt_kvm*.[ch] tenders/hvt/hvt_cpu_x86_64.[ch] \
-    tenders/hvt/hvt_sandbox_linux.c tenders/hvt/hvt_module_net.[ch] \
-    tenders/hvt/hvt_module_block.c include/hvt_abi.h \
-    include/elf_abi.h include/mft_abi.h
-count "solo5-hvt-debug's additions (gdb, dumpcore)" \
-    tenders/hvt/hvt_module_gdb.c tenders/hvt/hvt_gdb_*.[ch] tenders/hvt/hvt_debug*.[ch] \
-    tenders/hvt/hvt_module_dumpcore.c tenders/hvt/hvt_dumpcore_*.c
-count "hvt bindings (common + bindings/hvt)" \
-    bindings/*.[chS] bindings/hvt/*.[chS]
-count "solo5-spt (tender, both modules, ABI headers)" \
-    tenders/common/*.[ch] tenders/spt/*.[chS] imagegen/mft_check.[ch] \
-    include/spt_abi.h include/elf_abi.h include/mft_abi.h
-count "spt bindings (common + bindings/spt)" \
-    bindings/*.[chS] bindings/spt/*.[chS]
-if ls bindings/virtio/*.[chS] >/dev/null 2>&1; then
-    count "virtio bindings (common + bindings/virtio + virtio/)" \
-        bindings/*.[chS] bindings/virtio/*.[chS] $(ls virtio/*.[chS] 2>/dev/null)
-fi
+
+# src DIR: the C and assembly sources and headers directly in DIR.
+src() {
+    find "$1" -maxdepth 1 -type f \( -name '*.[ch]' -o -name '*.S' \) | sort
+}
+
+# The debug tender's modules (gdb, core files) are built into
+# solo5-hvt-debug only: counted apart from the production tender.
+is_debug() {
+    case $(basename "$1") in
+        hvt_module_gdb.c | hvt_gdb_* | hvt_debug* | hvt_module_dumpcore.c | hvt_dumpcore_*) return 0 ;;
+    esac
+    return 1
+}
+hvt_prod=() hvt_debug=()
+while read -r f; do
+    if is_debug "$f"; then hvt_debug+=("$f"); else hvt_prod+=("$f"); fi
+done < <(src tenders/hvt)
+
+echo "Trusted (the isolation boundary):"
+count "include/ (ABI headers)" include/*_abi.h
+count "tenders/common/" $(src tenders/common)
+count "tenders/hvt/ (solo5-hvt)" "${hvt_prod[@]}"
+count "tenders/hvt/ (solo5-hvt-debug's additions)" "${hvt_debug[@]}"
+count "tenders/spt/ (solo5-spt)" $(src tenders/spt)
+echo "Guest bindings (run inside the guest):"
+for d in bindings/*/ virtio/; do
+    d=${d%/}
+    [ -n "$(src "$d")" ] && count "$d/" $(src "$d")
+done

@@ -11,7 +11,7 @@
 
 /*
  * Linking: elfnote.o needs tenders/common's elf_notes.o and mft_check.o,
- * and -lelf (ELFNOTE_OBJS in imagegen/elftool.mk lists the objects).
+ * and -lelf (ELFNOTE_OBJS in imagegen/Makefile.inc lists the objects).
  * struct elfnote_info comes from elf_notes.h; after elfnote_read() its
  * target is a known Solo5 target and its manifest passed mft_check().
  */

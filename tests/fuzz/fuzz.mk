@@ -46,13 +46,13 @@ FUZZ_BINS :=
 
 # Room for manifests with all 63 devices, pretty-printed.
 FUZZ_ARGS_manifest := -max_len=8192
-$(eval $(call fuzz_target,manifest,imagegen/mft_json.c tenders/common/mft_check.c,-Iimagegen -Itenders/common))
+$(eval $(call fuzz_target,manifest,imagegen/elftool/mft_json.c tenders/common/mft_check.c,-Iimagegen/elftool -Itenders/common))
 
 # The note reader runs on system libelf, which is not instrumented: what is
 # fuzzed is our own checks of what libelf hands back.
 FUZZ_ARGS_elfnote := -max_len=16384
 FUZZ_LIBS_elfnote := -lelf
-$(eval $(call fuzz_target,elfnote,imagegen/elfnote.c tenders/common/elf_notes.c tenders/common/mft_check.c imagegen/mft_json.c,-Iimagegen -Itenders/common))
+$(eval $(call fuzz_target,elfnote,imagegen/elfnote.c tenders/common/elf_notes.c tenders/common/mft_check.c imagegen/elftool/mft_json.c,-Iimagegen -Iimagegen/elftool -Itenders/common))
 
 # The tender's ELF loader: everything it reads of a file is checked.
 FUZZ_ARGS_elf_load := -max_len=65536

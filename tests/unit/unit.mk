@@ -18,8 +18,8 @@ UNIT_OBJS_test_mft_json := $(MFT_JSON_OBJS)
 UNIT_OBJS_test_mft_check := $(OBJ)/host/tenders/common/mft_check.o
 UNIT_OBJS_test_elfnote := $(ELFNOTE_OBJS)
 UNIT_OBJS_test_elf_load := $(OBJ)/host/tenders/common/elf_load.o $(UKREAD_OBJS)
-UNIT_OBJS_test_img_run := $(OBJ)/host/imagegen/img_run.o \
-        $(OBJ)/host/imagegen/img_util.o
+UNIT_OBJS_test_img_run := $(OBJ)/host/imagegen/mkimage/img_run.o \
+        $(OBJ)/host/imagegen/mkimage/img_util.o
 # Failure injection: the test's own pipe2, fork and waitpid stand in.
 UNIT_LDFLAGS_test_img_run := -Wl,--wrap=pipe2,--wrap=fork,--wrap=waitpid
 
@@ -44,7 +44,7 @@ UNIT_OBJS_test_hvt_net := $(HVT_FAKE_OBJS)
 UNIT_OBJS_test_hvt_core := $(HVT_FAKE_OBJS)
 
 # The tests include the headers of what they test.
-$(OBJ)/host/tests/unit/%.o: HOST_CFLAGS += -Iimagegen -Itenders/common -Itenders/hvt \
+$(OBJ)/host/tests/unit/%.o: HOST_CFLAGS += -Iimagegen -Iimagegen/elftool -Iimagegen/mkimage -Itenders/common -Itenders/hvt \
 	-Ivirtio
 
 define unit_test
