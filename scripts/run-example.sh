@@ -15,22 +15,15 @@ if [ -x "$BIN/solo5-virtio-mkimage" ] && [ -f "$EX/example.virtio" ]; then
     "$BIN/solo5-virtio-mkimage" -f raw "$work/example.img" "$EX/example.virtio" \
         "hello from the disk image"
     # The image is the unikernel's own boot disk: it finds it as 'storage'.
-    accel=tcg
-    [ -w /dev/kvm ] && [ "${EXAMPLE_ACCEL:-}" != tcg ] && accel=kvm
-    cpu=max
-    [ "$accel" = kvm ] && cpu=host,-arch-capabilities
-    # No display, the serial port on stdio: -nographic would have SeaBIOS
-    # copy the loader's screen output (with its escape sequences) there.
-    echo "+ qemu-system-x86_64 -accel $accel -drive file=example.img,if=virtio ..."
+    # solo5-virtio-run boots it through SeaBIOS and the loader, the serial
+    # console on stdout, and passes the unikernel's exit status on.
+    hv=()
+    [ "${EXAMPLE_ACCEL:-}" = tcg ] && hv=(-H qemu)
+    echo "+ solo5-virtio-run -m 128 -i example.img"
     set +e
-    timeout 120 qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -m 128 \
-        -nodefaults -display none -serial stdio -no-reboot \
-        -device isa-debug-exit,iobase=0x501,iosize=1 \
-        -drive file="$work/example.img",format=raw,if=virtio
+    timeout 120 "$BIN/solo5-virtio-run" -q "${hv[@]}" -m 128 -i "$work/example.img"
     st=$?
     set -e
-    # isa-debug-exit reports (status << 1) | 1.
-    [ "$st" -ge 1 ] && [ $((st & 1)) -eq 1 ] && st=$((st >> 1))
     echo "(the unikernel exited with status $st)"
     exit "$st"
 fi

@@ -760,3 +760,24 @@ expect_quiet() {
         expect_status 1
     done
 }
+
+@test "virtio-run -i: boots a raw or qcow2 image made by the generator; the exit status passes" {
+    local f
+    for f in raw qcow2; do
+        mk -f "$f" "$WORK/ex.$f" "$TB/exitcode/exitcode.virtio" exit 42
+        expect_status 0
+        run --separate-stderr timeout 300 "$BIN/solo5-virtio-run" -q -H qemu -m 64 -i "$WORK/ex.$f"
+        expect_status 42
+        expect_line '^exitcode: ending with status 42 via'
+    done
+}
+
+@test "virtio-run -i: a missing image, or a unikernel beside -i, is one error line" {
+    run --separate-stderr "$BIN/solo5-virtio-run" -q -i "$WORK/nosuch.img"
+    expect_status 1
+    [ "$stderr" = "solo5-virtio-run: error: -i $WORK/nosuch.img: no such file" ]
+    mk -f raw "$WORK/ex.img" "$TB/hello/hello.virtio"
+    run --separate-stderr "$BIN/solo5-virtio-run" -q -i "$WORK/ex.img" "$TB/hello/hello.virtio"
+    expect_status 1
+    [[ $stderr == "solo5-virtio-run: error: -i $WORK/ex.img: no UNIKERNEL or ARGS with -i"* ]]
+}
