@@ -116,7 +116,7 @@ guest_mac() {
     ping_ok 10.0.0.2 -c 1 -W 5
     finish_ut
     expect_success
-    expect_line '^net: service0 handle=0 mac=.* mtu=1500 ip=10\.0\.0\.2$'
+    expect_line '^net: service0 handle=1 mac=.* mtu=1500 ip=10\.0\.0\.2$'
     expect_line '^net: answered 4 echo requests$'
 }
 
@@ -201,8 +201,8 @@ guest_mac() {
     [ "$st" -eq 0 ]
     finish_ut
     expect_success
-    expect_line '^net: service0 handle=0 .* ip=10\.0\.0\.2$'
-    expect_line '^net: service1 handle=1 .* ip=10\.1\.0\.2$'
+    expect_line '^net: service0 handle=1 .* ip=10\.0\.0\.2$'
+    expect_line '^net: service1 handle=2 .* ip=10\.1\.0\.2$'
     expect_line '^net: answered 20006 echo requests$'
 }
 
