@@ -120,6 +120,7 @@ exports() {
     expect_line '^SUCCESS$'
 }
 
+# bats test_tags=kvm
 @test "bindings: an application defining internal names links and runs on hvt" {
     [ -s "$TB/ownnames/ownnames.hvt" ]
     skip_unless_kvm

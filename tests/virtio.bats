@@ -248,6 +248,7 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
 @test "unseal: the application can change no IDT gate, descriptor, TSS, page table or trap code" {
     local what
     for HV in "${HVS[@]}"; do
