@@ -242,8 +242,10 @@ refuse_elf() {
     IN_NS=(ip netns exec "$NS")
     refuse --net:service0=nosuchtap0 -- "$(ut net)"
     error_says nosuchtap0
-    ! ip -n "$NS" link show nosuchtap0 2>/dev/null ||
-        { echo "the tender created the missing tap" >&2; false; }
+    if ip -n "$NS" link show nosuchtap0 >/dev/null 2>&1; then
+        echo "the tender created the missing tap" >&2
+        return 1
+    fi
 }
 
 # --------------------------------------------- manifest and attachments

@@ -690,8 +690,10 @@ PY
             wait "$UT_PID" || st=$?
             UT_PID=
             [ "$st" -eq "$want" ] || { echo "SIG$sig: status $st, want $want" >&2; cat "$WORK/out" >&2; false; }
-            ! pgrep -f "qemu-system-x86_64 .*$(ut virtio-idle)" >/dev/null ||
-                { echo "QEMU still running after SIG$sig" >&2; false; }
+            if pgrep -f "qemu-system-x86_64 .*$(ut virtio-idle)" >/dev/null; then
+                echo "QEMU still running after SIG$sig" >&2
+                return 1
+            fi
         done
     done
 }
