@@ -11,22 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err_fmt.h"
 #include "elf_notes.h"
 #include "elfnote.h"
 #include "mft_check.h"
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-                                                      const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* Do LEN bytes at OFF lie inside a file of SIZE bytes? Overflow-safe. */
 static int range_fits(uint64_t off, uint64_t len, uint64_t size)
@@ -40,31 +28,31 @@ static int read_segments(Elf *elf, uint64_t fsize, struct elfnote_info *info,
     size_t phnum;
 
     if (elf_getphdrnum(elf, &phnum) != 0)
-        return fail(err, errlen, "bad program header table: %s",
-                    elf_errmsg(-1));
+        return err_fmt(err, errlen, "bad program header table: %s",
+                       elf_errmsg(-1));
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         Elf_Data *data;
 
         if (gelf_getphdr(elf, (int)i, &ph) == NULL)
-            return fail(err, errlen, "bad program header %zu: %s", i,
-                        elf_errmsg(-1));
+            return err_fmt(err, errlen, "bad program header %zu: %s", i,
+                           elf_errmsg(-1));
         if ((ph.p_type != PT_NOTE && ph.p_type != PT_INTERP) ||
             ph.p_filesz == 0)
             continue;
         if (!range_fits(ph.p_offset, ph.p_filesz, fsize))
-            return fail(err, errlen,
-                        "%s segment %zu (offset %llu, %llu bytes) lies "
-                        "outside the file",
-                        ph.p_type == PT_NOTE ? "note" : "interpreter", i,
-                        (unsigned long long)ph.p_offset,
-                        (unsigned long long)ph.p_filesz);
+            return err_fmt(err, errlen,
+                           "%s segment %zu (offset %llu, %llu bytes) lies "
+                           "outside the file",
+                           ph.p_type == PT_NOTE ? "note" : "interpreter", i,
+                           (unsigned long long)ph.p_offset,
+                           (unsigned long long)ph.p_filesz);
         /* In range, so p_offset < fsize <= INT64_MAX: the cast is safe. */
         data = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset,
                                     (size_t)ph.p_filesz, ELF_T_BYTE);
         if (data == NULL)
-            return fail(err, errlen, "cannot read segment %zu: %s", i,
-                        elf_errmsg(-1));
+            return err_fmt(err, errlen, "cannot read segment %zu: %s", i,
+                           elf_errmsg(-1));
         if (ph.p_type == PT_INTERP) {
             if (elf_interp_check(data->d_buf, data->d_size, err, errlen))
                 return -1;
@@ -82,12 +70,12 @@ static int read_segments(Elf *elf, uint64_t fsize, struct elfnote_info *info,
 static int not_elf(int has_magic, uint64_t size, char *err, size_t errlen)
 {
     if (!has_magic)
-        return fail(err, errlen, "not an ELF file");
+        return err_fmt(err, errlen, "not an ELF file");
     if (size < sizeof(Elf64_Ehdr))
-        return fail(err, errlen, "truncated ELF header");
-    return fail(err, errlen,
-                "bad ELF identification (class, byte order "
-                "or version)");
+        return err_fmt(err, errlen, "truncated ELF header");
+    return err_fmt(err, errlen,
+                   "bad ELF identification (class, byte order "
+                   "or version)");
 }
 
 /* HAS_MAGIC: the file starts with the ELF magic, whatever libelf thinks. */
@@ -102,40 +90,40 @@ static int check_header(Elf *elf, int has_magic, uint64_t fsize, char *err,
         return not_elf(has_magic, fsize, err, errlen);
     ident = elf_getident(elf, &n);
     if (ident == NULL || n < EI_NIDENT)
-        return fail(err, errlen, "truncated ELF header");
+        return err_fmt(err, errlen, "truncated ELF header");
     if (ident[EI_CLASS] != ELFCLASS64)
-        return fail(err, errlen, "not a 64-bit ELF file");
+        return err_fmt(err, errlen, "not a 64-bit ELF file");
     if (ident[EI_DATA] != ELFDATA2LSB)
-        return fail(err, errlen, "not a little-endian ELF file");
+        return err_fmt(err, errlen, "not a little-endian ELF file");
     if (gelf_getehdr(elf, &eh) == NULL)
-        return fail(err, errlen, "bad ELF header: %s", elf_errmsg(-1));
+        return err_fmt(err, errlen, "bad ELF header: %s", elf_errmsg(-1));
     if (eh.e_machine != EM_X86_64)
-        return fail(err, errlen, "not an x86_64 ELF file (machine %u)",
-                    (unsigned)eh.e_machine);
+        return err_fmt(err, errlen, "not an x86_64 ELF file (machine %u)",
+                       (unsigned)eh.e_machine);
     if (eh.e_type != ET_EXEC)
-        return fail(err, errlen, "not an ELF executable (type %u)",
-                    (unsigned)eh.e_type);
+        return err_fmt(err, errlen, "not an ELF executable (type %u)",
+                       (unsigned)eh.e_type);
     /*
      * libelf quietly treats a table past the end of the file as absent;
      * a truncated unikernel must not pass for one without notes.
      */
     if (eh.e_shnum > 0 && eh.e_shentsize != sizeof(Elf64_Shdr))
-        return fail(err, errlen, "bad ELF header: section header size %u",
-                    (unsigned)eh.e_shentsize);
+        return err_fmt(err, errlen, "bad ELF header: section header size %u",
+                       (unsigned)eh.e_shentsize);
     if (eh.e_phnum > 0 && eh.e_phentsize != sizeof(Elf64_Phdr))
-        return fail(err, errlen, "bad ELF header: program header size %u",
-                    (unsigned)eh.e_phentsize);
+        return err_fmt(err, errlen, "bad ELF header: program header size %u",
+                       (unsigned)eh.e_phentsize);
     /* e_*num are 16-bit and the sizes fixed: the products cannot wrap. */
     if (eh.e_shnum > 0 &&
         !range_fits(eh.e_shoff, (uint64_t)eh.e_shnum * eh.e_shentsize, fsize))
-        return fail(err, errlen,
-                    "truncated ELF file: section headers end past the end "
-                    "of the file");
+        return err_fmt(err, errlen,
+                       "truncated ELF file: section headers end past the end "
+                       "of the file");
     if (eh.e_phnum > 0 &&
         !range_fits(eh.e_phoff, (uint64_t)eh.e_phnum * eh.e_phentsize, fsize))
-        return fail(err, errlen,
-                    "truncated ELF file: program headers end past the end "
-                    "of the file");
+        return err_fmt(err, errlen,
+                       "truncated ELF file: program headers end past the end "
+                       "of the file");
     return 0;
 }
 
@@ -151,10 +139,10 @@ static int read_notes(Elf *elf, int has_magic, uint64_t fsize,
         return -1;
 
     if (info->has_abi && elf_abi_target_name(info->abi.target) == NULL)
-        return fail(err, errlen, "Solo5 ABI note names unknown target %u",
-                    (unsigned)info->abi.target);
+        return err_fmt(err, errlen, "Solo5 ABI note names unknown target %u",
+                       (unsigned)info->abi.target);
     if (info->has_mft && mft_check(&info->mft, why, sizeof why))
-        return fail(err, errlen, "bad Solo5 manifest note: %s", why);
+        return err_fmt(err, errlen, "bad Solo5 manifest note: %s", why);
     return 0;
 }
 
@@ -167,7 +155,7 @@ static int finish(Elf *elf, int has_magic, uint64_t size,
     if (elf == NULL) {
         if (!has_magic || size < sizeof(Elf64_Ehdr))
             return not_elf(has_magic, size, err, errlen);
-        return fail(err, errlen, "libelf: %s", elf_errmsg(-1));
+        return err_fmt(err, errlen, "libelf: %s", elf_errmsg(-1));
     }
     rc = read_notes(elf, has_magic, size, info, err, errlen);
     elf_end(elf);
@@ -185,17 +173,17 @@ int elfnote_read(const char *path, struct elfnote_info *info, char *err,
 
     memset(info, 0, sizeof *info);
     if (elf_version(EV_CURRENT) == EV_NONE)
-        return fail(err, errlen, "libelf: %s", elf_errmsg(-1));
+        return err_fmt(err, errlen, "libelf: %s", elf_errmsg(-1));
     /* O_NONBLOCK: a FIFO must be refused below, not wait for a writer. */
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return fail(err, errlen, "%s", strerror(errno));
+        return err_fmt(err, errlen, "%s", strerror(errno));
     if (fstat(fd, &st) != 0)
-        rc = fail(err, errlen, "%s", strerror(errno));
+        rc = err_fmt(err, errlen, "%s", strerror(errno));
     else if (S_ISDIR(st.st_mode))
-        rc = fail(err, errlen, "%s", strerror(EISDIR));
+        rc = err_fmt(err, errlen, "%s", strerror(EISDIR));
     else if (!S_ISREG(st.st_mode))
-        rc = fail(err, errlen, "not a regular file");
+        rc = err_fmt(err, errlen, "not a regular file");
     else {
         has_magic = pread(fd, magic, SELFMAG, 0) == SELFMAG &&
                     memcmp(magic, ELFMAG, SELFMAG) == 0;
@@ -213,7 +201,7 @@ int elfnote_read_mem(const void *image, size_t size, struct elfnote_info *info,
 
     memset(info, 0, sizeof *info);
     if (elf_version(EV_CURRENT) == EV_NONE)
-        return fail(err, errlen, "libelf: %s", elf_errmsg(-1));
+        return err_fmt(err, errlen, "libelf: %s", elf_errmsg(-1));
     /* elf_memory() takes a char *, but only reads through it here. */
     return finish(elf_memory((char *)image, size), has_magic, size, info, err,
                   errlen);

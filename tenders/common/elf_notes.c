@@ -4,20 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "err_fmt.h"
 #include "elf_notes.h"
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-                                                      const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* Fields are little-endian in the file whatever the host is. */
 static uint32_t le32(const uint8_t *p)
@@ -64,25 +52,25 @@ static int decode_mft(const uint8_t *d, uint32_t descsz, unsigned seg,
 
     if (descsz < MFT1_NOTE_DESCSZ(1) ||
         (descsz - MFT1_NOTE_DESCSZ(0)) % esz != 0)
-        return fail(err, errlen,
-                    "Solo5 manifest note in program header %u has a %u-byte "
-                    "descriptor, expected 12 + 104 * entries",
-                    seg, (unsigned)descsz);
+        return err_fmt(err, errlen,
+                       "Solo5 manifest note in program header %u has a %u-byte "
+                       "descriptor, expected 12 + 104 * entries",
+                       seg, (unsigned)descsz);
     n = (descsz - MFT1_NOTE_DESCSZ(0)) / (uint32_t)esz;
     if (n > MFT_MAX_ENTRIES)
-        return fail(err, errlen,
-                    "Solo5 manifest note in program header %u holds %u "
-                    "entries, at most %u allowed",
-                    seg, (unsigned)n, MFT_MAX_ENTRIES);
+        return err_fmt(err, errlen,
+                       "Solo5 manifest note in program header %u holds %u "
+                       "entries, at most %u allowed",
+                       seg, (unsigned)n, MFT_MAX_ENTRIES);
     d += MFT1_NOTE_PAD;
     memset(m, 0, sizeof *m);
     m->version = le32(d);
     m->entries = le32(d + 4);
     if (m->entries != n)
-        return fail(err, errlen,
-                    "Solo5 manifest note in program header %u says %u "
-                    "entries but holds %u",
-                    seg, (unsigned)m->entries, (unsigned)n);
+        return err_fmt(err, errlen,
+                       "Solo5 manifest note in program header %u says %u "
+                       "entries but holds %u",
+                       seg, (unsigned)m->entries, (unsigned)n);
     d += 8;
     for (uint32_t i = 0; i < n; i++, d += esz) {
         memcpy(m->e[i].name, d, MFT_NAME_SIZE);
@@ -103,27 +91,28 @@ int elf_notes_parse(const uint8_t *p, size_t size, unsigned seg,
         size_t name_off, desc_off, desc_room;
 
         if (left < sizeof(struct solo5_nhdr))
-            return fail(err, errlen,
-                        "note %u in program header %u: truncated header (%zu "
-                        "bytes left)",
-                        n, seg, left);
+            return err_fmt(
+                err, errlen,
+                "note %u in program header %u: truncated header (%zu "
+                "bytes left)",
+                n, seg, left);
         namesz = le32(p + off);
         descsz = le32(p + off + 4);
         type = le32(p + off + 8);
         name_off = off + sizeof(struct solo5_nhdr);
         /* namesz < 2^32, so round4() cannot wrap a 64-bit size_t. */
         if (round4(namesz) > size - name_off)
-            return fail(err, errlen,
-                        "note %u in program header %u: name size %u runs "
-                        "past the end",
-                        n, seg, (unsigned)namesz);
+            return err_fmt(err, errlen,
+                           "note %u in program header %u: name size %u runs "
+                           "past the end",
+                           n, seg, (unsigned)namesz);
         desc_off = name_off + round4(namesz);
         desc_room = size - desc_off;
         if (descsz > desc_room)
-            return fail(err, errlen,
-                        "note %u in program header %u: descriptor size %u "
-                        "runs past the end",
-                        n, seg, (unsigned)descsz);
+            return err_fmt(err, errlen,
+                           "note %u in program header %u: descriptor size %u "
+                           "runs past the end",
+                           n, seg, (unsigned)descsz);
 
         if (namesz == SOLO5_NOTE_NAMESZ &&
             memcmp(p + name_off, SOLO5_NOTE_NAME, SOLO5_NOTE_NAMESZ) == 0) {
@@ -131,21 +120,21 @@ int elf_notes_parse(const uint8_t *p, size_t size, unsigned seg,
 
             if (type == SOLO5_NOTE_ABI) {
                 if (descsz != sizeof(struct abi1_info))
-                    return fail(err, errlen,
-                                "Solo5 ABI note in program header %u has a "
-                                "%u-byte descriptor, expected %zu",
-                                seg, (unsigned)descsz,
-                                sizeof(struct abi1_info));
+                    return err_fmt(err, errlen,
+                                   "Solo5 ABI note in program header %u has a "
+                                   "%u-byte descriptor, expected %zu",
+                                   seg, (unsigned)descsz,
+                                   sizeof(struct abi1_info));
                 if (info->has_abi)
-                    return fail(err, errlen, "more than one Solo5 ABI note");
+                    return err_fmt(err, errlen, "more than one Solo5 ABI note");
                 info->abi.target = le32(d);
                 info->abi.version = le32(d + 4);
                 info->abi.reserved0 = info->abi.reserved1 = 0;
                 info->has_abi = 1;
             } else if (type == SOLO5_NOTE_MANIFEST) {
                 if (info->has_mft)
-                    return fail(err, errlen,
-                                "more than one Solo5 manifest note");
+                    return err_fmt(err, errlen,
+                                   "more than one Solo5 manifest note");
                 if (decode_mft(d, descsz, seg, &info->mft, err, errlen))
                     return -1;
                 info->has_mft = 1;
@@ -171,9 +160,9 @@ int elf_interp_check(const uint8_t *p, size_t size, char *err, size_t errlen)
         return 0;
     }
 other:
-    return fail(err, errlen,
-                "dynamically linked (PT_INTERP other than " SOLO5_STUB_INTERP
-                ")");
+    return err_fmt(err, errlen,
+                   "dynamically linked (PT_INTERP other than " SOLO5_STUB_INTERP
+                   ")");
 }
 
 int elf_notes_require_abi(const struct elfnote_info *info, char *err,
@@ -181,7 +170,7 @@ int elf_notes_require_abi(const struct elfnote_info *info, char *err,
 {
     if (info->has_abi)
         return 0;
-    return fail(err, errlen,
-                "not a Solo5 unikernel: no Solo5 ABI note in a PT_NOTE "
-                "segment");
+    return err_fmt(err, errlen,
+                   "not a Solo5 unikernel: no Solo5 ABI note in a PT_NOTE "
+                   "segment");
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "err_fmt.h"
 #include "mft_check.h"
 
 const char *mft_type_name(uint32_t type)
@@ -16,19 +17,6 @@ const char *mft_type_name(uint32_t type)
     default:
         return NULL;
     }
-}
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-                                                      const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
 }
 
 static int is_name_char(char c)
@@ -70,38 +58,41 @@ static int entry_name_len(const struct mft1_entry *e)
 int mft_check(const struct mft1 *m, char *err, size_t errlen)
 {
     if (m->version != MFT_VERSION)
-        return fail(err, errlen, "manifest version is %u, expected %u",
-                    (unsigned)m->version, MFT_VERSION);
+        return err_fmt(err, errlen, "manifest version is %u, expected %u",
+                       (unsigned)m->version, MFT_VERSION);
     if (m->entries > MFT_MAX_ENTRIES)
-        return fail(err, errlen, "manifest has %u entries, at most %u allowed",
-                    (unsigned)m->entries, MFT_MAX_ENTRIES);
+        return err_fmt(err, errlen,
+                       "manifest has %u entries, at most %u allowed",
+                       (unsigned)m->entries, MFT_MAX_ENTRIES);
     /* As every gen-manifest writes it: that type, no name. */
     if (m->entries == 0 || m->e[0].type != MFT_RESERVED_FIRST ||
         !all_zero(m->e[0].name, sizeof m->e[0].name))
-        return fail(err, errlen,
-                    "manifest entry 0 is not the reserved first entry");
+        return err_fmt(err, errlen,
+                       "manifest entry 0 is not the reserved first entry");
 
     for (uint32_t i = 1; i < m->entries; i++) {
         const struct mft1_entry *e = &m->e[i];
 
         if (entry_name_len(e) < 0)
-            return fail(err, errlen,
-                        "manifest entry %u has an invalid name (1 to %u "
-                        "ASCII letters and digits, NUL-padded)",
-                        (unsigned)i, MFT_NAME_MAX);
+            return err_fmt(err, errlen,
+                           "manifest entry %u has an invalid name (1 to %u "
+                           "ASCII letters and digits, NUL-padded)",
+                           (unsigned)i, MFT_NAME_MAX);
         if (mft_type_name(e->type) == NULL)
-            return fail(err, errlen,
-                        "manifest entry %u (\"%s\") has unknown device type %u",
-                        (unsigned)i, e->name, (unsigned)e->type);
+            return err_fmt(
+                err, errlen,
+                "manifest entry %u (\"%s\") has unknown device type %u",
+                (unsigned)i, e->name, (unsigned)e->type);
         for (uint32_t j = 1; j < i; j++)
             if (strcmp(m->e[j].name, e->name) == 0)
-                return fail(err, errlen,
-                            "manifest entries %u and %u are both named \"%s\"",
-                            (unsigned)j, (unsigned)i, e->name);
+                return err_fmt(
+                    err, errlen,
+                    "manifest entries %u and %u are both named \"%s\"",
+                    (unsigned)j, (unsigned)i, e->name);
     }
     for (uint32_t i = m->entries; i < MFT_MAX_ENTRIES; i++)
         if (!all_zero(&m->e[i], sizeof m->e[i]))
-            return fail(err, errlen, "unused manifest entry %u is not zero",
-                        (unsigned)i);
+            return err_fmt(err, errlen, "unused manifest entry %u is not zero",
+                           (unsigned)i);
     return 0;
 }
