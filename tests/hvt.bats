@@ -284,6 +284,8 @@ signal_test() {
     make_disk "$WORK/disk" 1M
     # Background jobs of a non-interactive shell ignore SIGINT; restore
     # the default so the tender sees what a terminal user would send.
+    # Emptied first: the loop below must not find the last run's line.
+    : >"$WORK/out"
     env --default-signal=INT,TERM timeout 60 "$HVT" --block:storage="$WORK/disk" \
         -- "$(ut signal)" >"$WORK/out" 2>&1 &
     pid=$!

@@ -50,6 +50,8 @@ start_ut() {
     # Not through in_ns: a backgrounded function is a subshell, and $!
     # would name it instead of the process that must be stopped. Without
     # bats' fd 3, which a leftover process would hold, making bats wait.
+    # Emptied first: the loop below must not find the last run's line.
+    : >"$WORK/out"
     ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" "$SPT" "${UT_OPTS[@]}" \
         -- "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
     UT_PID=$!

@@ -449,6 +449,8 @@ start_ut() {
     # Not through in_ns: $! must be the process itself, so that a kill
     # reaches it (timeout passes it on to the runner, the runner to QEMU);
     # fd 3 closed, or bats would wait for it after a failure.
+    # Emptied first: the loop below must not find the last run's line.
+    : >"$WORK/out"
     ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" "$RUN" -q -H "$HV" \
         "${UT_OPTS[@]}" "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
     UT_PID=$!
@@ -629,6 +631,8 @@ net_setup() {
     for HV in "${HVS[@]}"; do
         for mode in waiting busy; do
             rm -f "$sock"
+            # Emptied first: the loop below must not find the last run's line.
+            : >"$WORK/out"
             SOLO5_VIRTIO_QEMU_ARGS="-monitor unix:$sock,server=on,wait=off" \
                 timeout 180 "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 "$mode" >"$WORK/out" 2>&1 3>&- &
             UT_PID=$!
@@ -678,6 +682,8 @@ PY
             [ "$sig" = INT ] && want=130
             # Job control, so the background runner does not ignore SIGINT.
             set -m
+            # Emptied first: the loop below must not find the last run's line.
+            : >"$WORK/out"
             "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 3>&- &
             UT_PID=$!
             set +m
