@@ -120,15 +120,20 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
-void log_printf(const char *fmt, ...)
+void log_vprintf(const char *fmt, va_list ap)
 {
     char buf[256];
-    va_list ap;
-
-    va_start(ap, fmt);
     int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
     if (n >= (int)sizeof buf)
         n = sizeof buf - 1;
     platform_puts(buf, (size_t)n);
+}
+
+void log_printf(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    log_vprintf(fmt, ap);
+    va_end(ap);
 }

@@ -170,6 +170,85 @@ static struct blkdev *next_blk(unsigned *cursor, unsigned *disk, bool bring_up)
     return NULL;
 }
 
+/* Binds manifest entry E, a NET_BASIC, to the next virtio-net device. */
+static bool bind_net(unsigned e, const char *name, unsigned *cursor)
+{
+    char where[16];
+    int i = next_vdev(VIRTIO_ID_NET, cursor);
+    if (i < 0) {
+        log_printf("Solo5: error: manifest entry '%s' (NET_BASIC) "
+                   "has no virtio-net device\n",
+                   name);
+        return false;
+    }
+    vdev_used[i] = true;
+    struct vnet *nd = &nets[i];
+    bdf_str(vdevs[i].bdf, where, sizeof where);
+    if (!vnet_init(nd, &vdevs[i])) {
+        log_printf("Solo5: error: virtio-net %s for '%s' failed\n", where,
+                   name);
+        return false;
+    }
+    bool polled;
+    hook_interrupt(&vdevs[i], &polled);
+    if (polled)
+        nets_polled |= 1ULL << e;
+    net_of[e] = nd;
+    nets_bound |= 1ULL << e;
+    if (!bindings_quiet)
+        log_printf("Solo5: net '%s': virtio-net %s (%s), "
+                   "mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %lu\n",
+                   name, where, vdevs[i].ops->name, nd->mac[0], nd->mac[1],
+                   nd->mac[2], nd->mac[3], nd->mac[4], nd->mac[5],
+                   (unsigned long)nd->mtu);
+    return true;
+}
+
+/* Binds manifest entry E, a BLOCK_BASIC, to the next virtio-blk device or
+ * SCSI disk. */
+static bool bind_block(unsigned e, const char *name, unsigned *cursor,
+                       unsigned *disk)
+{
+    char where[16];
+    struct blkdev *b = next_blk(cursor, disk, true);
+    if (b == NULL) {
+        log_printf("Solo5: error: manifest entry '%s' (BLOCK_BASIC) "
+                   "has no virtio-blk device or SCSI disk\n",
+                   name);
+        return false;
+    }
+    blk_of[e] = b;
+    if (bindings_quiet)
+        return true;
+    if (b->kind == BLK_VIRTIO) {
+        bdf_str(b->vblk.dev->bdf, where, sizeof where);
+        log_printf("Solo5: block '%s': virtio-blk %s (%s), "
+                   "%lu bytes in blocks of %u\n",
+                   name, where, b->vblk.dev->ops->name,
+                   (unsigned long)b->capacity, b->block_size);
+    } else {
+        bdf_str(b->disk.host->dev->bdf, where, sizeof where);
+        log_printf("Solo5: block '%s': virtio-scsi %s target %u "
+                   "lun %u, %lu bytes in blocks of %u\n",
+                   name, where, b->disk.target, b->disk.lun,
+                   (unsigned long)b->capacity, b->block_size);
+    }
+    return true;
+}
+
+/* Disks of a controller already brought up that no entry took. */
+static void report_unused_disks(unsigned *cursor, unsigned *disk)
+{
+    struct blkdev *extra;
+    while ((extra = next_blk(cursor, disk, false)) != NULL) {
+        char where[16];
+        bdf_str(extra->disk.host->dev->bdf, where, sizeof where);
+        log_printf("Solo5: virtio: SCSI disk %s target %u lun %u not "
+                   "used by the manifest\n",
+                   where, extra->disk.target, extra->disk.lun);
+    }
+}
+
 void devices_bind(void)
 {
     const struct mft *m = &__solo5_mft1_note.m;
@@ -178,76 +257,16 @@ void devices_bind(void)
     unsigned missing = 0;
 
     for (unsigned e = 0; e < n; e++) {
-        const char *name = m->e[e].name;
-        char where[16];
-        if (m->e[e].type == MFT_DEV_NET_BASIC) {
-            int i = next_vdev(VIRTIO_ID_NET, &net_cursor);
-            if (i < 0) {
-                log_printf("Solo5: error: manifest entry '%s' (NET_BASIC) "
-                           "has no virtio-net device\n",
-                           name);
-                missing++;
-                continue;
-            }
-            vdev_used[i] = true;
-            struct vnet *nd = &nets[i];
-            bdf_str(vdevs[i].bdf, where, sizeof where);
-            if (!vnet_init(nd, &vdevs[i])) {
-                log_printf("Solo5: error: virtio-net %s for '%s' failed\n",
-                           where, name);
-                missing++;
-                continue;
-            }
-            bool polled;
-            hook_interrupt(&vdevs[i], &polled);
-            if (polled)
-                nets_polled |= 1ULL << e;
-            net_of[e] = nd;
-            nets_bound |= 1ULL << e;
-            if (!bindings_quiet)
-                log_printf("Solo5: net '%s': virtio-net %s (%s), "
-                           "mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %lu\n",
-                           name, where, vdevs[i].ops->name, nd->mac[0],
-                           nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4],
-                           nd->mac[5], (unsigned long)nd->mtu);
-        } else if (m->e[e].type == MFT_DEV_BLOCK_BASIC) {
-            struct blkdev *b = next_blk(&blk_cursor, &blk_disk, true);
-            if (b == NULL) {
-                log_printf("Solo5: error: manifest entry '%s' (BLOCK_BASIC) "
-                           "has no virtio-blk device or SCSI disk\n",
-                           name);
-                missing++;
-                continue;
-            }
-            blk_of[e] = b;
-            if (!bindings_quiet) {
-                if (b->kind == BLK_VIRTIO) {
-                    bdf_str(b->vblk.dev->bdf, where, sizeof where);
-                    log_printf("Solo5: block '%s': virtio-blk %s (%s), "
-                               "%lu bytes in blocks of %u\n",
-                               name, where, b->vblk.dev->ops->name,
-                               (unsigned long)b->capacity, b->block_size);
-                } else {
-                    bdf_str(b->disk.host->dev->bdf, where, sizeof where);
-                    log_printf("Solo5: block '%s': virtio-scsi %s target %u "
-                               "lun %u, %lu bytes in blocks of %u\n",
-                               name, where, b->disk.target, b->disk.lun,
-                               (unsigned long)b->capacity, b->block_size);
-                }
-            }
-        }
+        bool bound = true;
+        if (m->e[e].type == MFT_DEV_NET_BASIC)
+            bound = bind_net(e, m->e[e].name, &net_cursor);
+        else if (m->e[e].type == MFT_DEV_BLOCK_BASIC)
+            bound = bind_block(e, m->e[e].name, &blk_cursor, &blk_disk);
+        if (!bound)
+            missing++;
     }
-    /* Disks of a controller already brought up but not taken. */
-    if (!bindings_quiet) {
-        struct blkdev *extra;
-        while ((extra = next_blk(&blk_cursor, &blk_disk, false)) != NULL) {
-            char where[16];
-            bdf_str(extra->disk.host->dev->bdf, where, sizeof where);
-            log_printf("Solo5: virtio: SCSI disk %s target %u lun %u not "
-                       "used by the manifest\n",
-                       where, extra->disk.target, extra->disk.lun);
-        }
-    }
+    if (!bindings_quiet)
+        report_unused_disks(&blk_cursor, &blk_disk);
     report_unused();
     if (missing > 0) {
         log_printf("Solo5: ABORT: %u manifest entr%s without a device\n",

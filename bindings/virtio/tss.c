@@ -10,6 +10,20 @@
 
 #include "platform.h"
 
+/* The 64-bit TSS's fixed part (Intel SDM vol. 3, "64-Bit Task State"). */
+struct tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3]; /* stacks for traps from CPL3..1 to CPL0..2 */
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iopb_offset;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct tss64) == TSS_IOPB_OFFSET,
+               "the I/O bitmap follows the TSS's fixed part");
+
 static bool sealed;
 
 static uint8_t *bitmap(void)
@@ -21,12 +35,11 @@ extern char virtio_cpl0_stack_top[];
 
 void tss_init(void)
 {
+    struct tss64 *tss = (struct tss64 *)virtio_tss;
     /* RSP0: where the CPU switches stacks on a trap from CPL3. */
-    uint64_t rsp0 = (uintptr_t)virtio_cpl0_stack_top;
-    memcpy(virtio_tss + 4, &rsp0, sizeof rsp0);
-    /* The bitmap's offset in the TSS; then deny everything. */
-    uint16_t base = TSS_IOPB_OFFSET;
-    memcpy(virtio_tss + 102, &base, sizeof base);
+    tss->rsp[0] = (uintptr_t)virtio_cpl0_stack_top;
+    /* Where the bitmap lies; then it denies everything. */
+    tss->iopb_offset = TSS_IOPB_OFFSET;
     memset(bitmap(), 0xff, 8192 + 1);
 }
 

@@ -80,13 +80,9 @@ uint64_t vplat_clock_ns(void)
 
 void vplat_log(const char *fmt, ...)
 {
-    char buf[256];
     va_list ap;
+    platform_puts("Solo5: ", 7);
     va_start(ap, fmt);
-    int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+    log_vprintf(fmt, ap);
     va_end(ap);
-    if (n > 0) {
-        platform_puts("Solo5: ", 7);
-        platform_puts(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-    }
 }

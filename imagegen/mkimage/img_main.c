@@ -113,10 +113,25 @@ static int check_args(const struct img_options *o, char **cmdline, char *err,
     return 0;
 }
 
+/* Option words, in the order of their enums (img.h). */
+static const char *const formats[] = { "raw", "tar", "qcow2", NULL };
+static const char *const loaders[] = { "syslinux", "grub", NULL };
+static const char *const firmwares[] = { "bios", "uefi", "hybrid", NULL };
+
+/* The index of WORD in WORDS, or -1. */
+static int pick(const char *word, const char *const *words)
+{
+    for (int i = 0; words[i]; i++) {
+        if (!strcmp(word, words[i]))
+            return i;
+    }
+    return -1;
+}
+
 static int parse(int argc, char **argv, struct img_options *o, char *err,
                  size_t errlen)
 {
-    int loader = -1, firmware = -1, c;
+    int loader = -1, firmware = -1, format, c;
     memset(o, 0, sizeof(*o));
     o->format = IMG_FMT_RAW;
     /* '+': everything after UNIKERNEL belongs to the unikernel. */
@@ -124,40 +139,22 @@ static int parse(int argc, char **argv, struct img_options *o, char *err,
     while ((c = getopt(argc, argv, "+:f:b:F:s:vh")) != -1) {
         switch (c) {
         case 'f':
-            if (!strcmp(optarg, "raw"))
-                o->format = IMG_FMT_RAW;
-            else if (!strcmp(optarg, "tar"))
-                o->format = IMG_FMT_TAR;
-            else if (!strcmp(optarg, "qcow2"))
-                o->format = IMG_FMT_QCOW2;
-            else
+            if ((format = pick(optarg, formats)) < 0)
                 return img_err(err, errlen,
-                               "-f %s: unknown format (raw, "
-                               "tar, qcow2)",
+                               "-f %s: unknown format (raw, tar, qcow2)",
                                optarg);
+            o->format = (enum img_format)format;
             break;
         case 'b':
-            if (!strcmp(optarg, "syslinux"))
-                loader = IMG_LDR_SYSLINUX;
-            else if (!strcmp(optarg, "grub"))
-                loader = IMG_LDR_GRUB;
-            else
+            if ((loader = pick(optarg, loaders)) < 0)
                 return img_err(err, errlen,
-                               "-b %s: unknown loader "
-                               "(syslinux, grub)",
+                               "-b %s: unknown loader (syslinux, grub)",
                                optarg);
             break;
         case 'F':
-            if (!strcmp(optarg, "bios"))
-                firmware = IMG_FW_BIOS;
-            else if (!strcmp(optarg, "uefi"))
-                firmware = IMG_FW_UEFI;
-            else if (!strcmp(optarg, "hybrid"))
-                firmware = IMG_FW_HYBRID;
-            else
+            if ((firmware = pick(optarg, firmwares)) < 0)
                 return img_err(err, errlen,
-                               "-F %s: unknown firmware (bios, "
-                               "uefi, hybrid)",
+                               "-F %s: unknown firmware (bios, uefi, hybrid)",
                                optarg);
             break;
         case 's':
@@ -232,32 +229,36 @@ static int write_disk(int fd, struct img_plan *p, char *err, size_t errlen)
     return 0;
 }
 
-static int build(const struct img_options *o, struct img_plan *p, char *err,
-                 size_t errlen)
+/* Reads and checks the unikernel once: the bytes checked are the bytes
+ * written, even if the file is replaced meanwhile. */
+static int load_kernel(const struct img_options *o, unsigned char **kernel,
+                       size_t *ksize, char *err, size_t errlen)
+{
+    struct stat si, sk;
+    if (stat(o->image, &si) == 0 && stat(o->kernel, &sk) == 0 &&
+        si.st_dev == sk.st_dev && si.st_ino == sk.st_ino)
+        return img_err(err, errlen, "%s: IMAGE and UNIKERNEL are the same file",
+                       o->image);
+    img_verbose("checking %s", o->kernel);
+    if (img_read_file(o->kernel, KERNEL_MAX, kernel, ksize, err, errlen))
+        return -1;
+    if (img_check_kernel(o->kernel, *kernel, *ksize, err, errlen)) {
+        free(*kernel);
+        return -1;
+    }
+    return 0;
+}
+
+/* Everything that goes on the disk, and where: P is then ready to write. */
+static int plan(const struct img_options *o, struct img_plan *p, char *err,
+                size_t errlen)
 {
     char *cmdline = NULL;
     unsigned char *kernel;
     size_t ksize;
     if (check_args(o, &cmdline, err, errlen))
         return -1;
-    struct stat si, sk;
-    if (stat(o->image, &si) == 0 && stat(o->kernel, &sk) == 0 &&
-        si.st_dev == sk.st_dev && si.st_ino == sk.st_ino) {
-        free(cmdline);
-        return img_err(err, errlen,
-                       "%s: IMAGE and UNIKERNEL are the same "
-                       "file",
-                       o->image);
-    }
-    img_verbose("checking %s", o->kernel);
-    /* One read: the bytes checked are the bytes written, even if the file
-     * is replaced meanwhile. */
-    if (img_read_file(o->kernel, KERNEL_MAX, &kernel, &ksize, err, errlen)) {
-        free(cmdline);
-        return -1;
-    }
-    if (img_check_kernel(o->kernel, kernel, ksize, err, errlen)) {
-        free(kernel);
+    if (load_kernel(o, &kernel, &ksize, err, errlen)) {
         free(cmdline);
         return -1;
     }
@@ -281,9 +282,13 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
         rc = img_layout(o, p, seed, err, errlen);
     if (rc == 0)
         rc = img_grub_patch(p, err, errlen);
-    if (rc)
-        return -1;
+    return rc ? -1 : 0;
+}
 
+/* Writes the planned disk into IMAGE, in its format, or leaves nothing. */
+static int emit(const struct img_options *o, struct img_plan *p, char *err,
+                size_t errlen)
+{
     struct img_output out;
     img_verbose("creating %s", o->image);
     if (img_output_open(&out, o->image, err, errlen))
@@ -296,7 +301,7 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
             return -1;
         }
     }
-    rc = write_disk(raw, p, err, errlen);
+    int rc = write_disk(raw, p, err, errlen);
     if (rc == 0 && o->format == IMG_FMT_TAR) {
         img_verbose("writing the GCE tar file (gzip, oldgnu, sparse)");
         rc = img_tar_write(raw, p->disk_bytes, out.fd, p->epoch, err, errlen);
@@ -319,6 +324,14 @@ static int build(const struct img_options *o, struct img_plan *p, char *err,
         return -1;
     img_verbose("done: %s", o->image);
     return 0;
+}
+
+static int build(const struct img_options *o, struct img_plan *p, char *err,
+                 size_t errlen)
+{
+    if (plan(o, p, err, errlen))
+        return -1;
+    return emit(o, p, err, errlen);
 }
 
 int main(int argc, char **argv)
