@@ -241,7 +241,7 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE self, struct efi_system_table *st)
     s = bs->start_image(child, NULL, NULL);
     /* GRUB came back: it could not boot the unikernel. */
     set_console(st, con_out, std_err);
-    report(st, u"GRUB (make the image with -v to see its messages)",
+    report(st, u"running GRUB (an image made with -v shows why)",
            EFI_IS_ERROR(s) ? s : EFI_LOAD_ERROR);
     return EFI_IS_ERROR(s) ? s : EFI_LOAD_ERROR;
 }
