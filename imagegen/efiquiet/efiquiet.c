@@ -175,8 +175,11 @@ static EFI_STATUS read_file(struct efi_boot_services *bs, EFI_HANDLE device,
         s = file->set_position(file, 0);
     if (!EFI_IS_ERROR(s) && (end == 0 || end > GRUB_MAX))
         s = EFI_LOAD_ERROR;
-    if (!EFI_IS_ERROR(s))
+    int allocated = 0;
+    if (!EFI_IS_ERROR(s)) {
         s = bs->allocate_pool(EFI_LOADER_DATA, end, buf);
+        allocated = !EFI_IS_ERROR(s);
+    }
     UINTN got = 0;
     while (!EFI_IS_ERROR(s) && got < end) {
         UINTN n = end - got;
@@ -185,7 +188,7 @@ static EFI_STATUS read_file(struct efi_boot_services *bs, EFI_HANDLE device,
             s = EFI_LOAD_ERROR; /* shorter than its size said */
         got += n;
     }
-    if (EFI_IS_ERROR(s) && got > 0)
+    if (EFI_IS_ERROR(s) && allocated)
         bs->free_pool(*buf);
     file->close(file);
     *size = end;
