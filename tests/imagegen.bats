@@ -819,6 +819,27 @@ expect_quiet() {
     expect_line '^efiquiet: opening \\EFI\\solo5\\grubx64\.efi failed \(EFI status 0x800000000000000e\)$'
 }
 
+@test "boot: efiquiet puts the console back when GRUB returns, and says so" {
+    # A stand-in for GRUB that returns EFI_LOAD_ERROR at once, built as
+    # efiquiet is.
+    printf '%s\n' '__attribute__((ms_abi)) unsigned long long efi_main(void *i, void *t);' \
+        '__attribute__((ms_abi)) unsigned long long efi_main(void *i, void *t)' \
+        '{ (void)i; (void)t; return 0x8000000000000001ull; }' >"$WORK/ret.c"
+    cc -O2 -ffreestanding -fpie -fno-stack-protector -mno-red-zone \
+        -fno-asynchronous-unwind-tables -fcf-protection=none -c "$WORK/ret.c" -o "$WORK/ret.o"
+    ld -nostdlib -static -T "$TOP/imagegen/efiquiet/efiquiet.ld" "$WORK/ret.o" -o "$WORK/ret.elf"
+    objcopy --target efi-app-x86_64 "$WORK/ret.elf" "$WORK/grubx64.efi"
+    mk -F uefi "$WORK/u.img" "$KERNEL" x
+    expect_status 0
+    printf 'drive z: file="%s" offset=1048576\n' "$WORK/u.img" >"$WORK/rc"
+    MTOOLSRC=$WORK/rc mcopy -o "$WORK/grubx64.efi" z:/EFI/solo5/grubx64.efi
+    BOOT_TIMEOUT=15 boot uefi virtio-blk "$WORK/u.img"
+    expect_line '^efiquiet: running GRUB \(an image made with -v shows why\) failed \(EFI status 0x8000000000000001\)$'
+    # The line went through the console put back (the silent one would
+    # have dropped it), and GRUB's status reached the firmware.
+    expect_line '^BdsDxe: failed to start Boot0001 .*: Load Error$'
+}
+
 @test "boot: GRUB passes quotes, backslashes and commas through" {
     HELLO=$TB/hello/hello.virtio
     [ -f "$HELLO" ] || skip "$HELLO not built yet (virtio target)"
