@@ -89,6 +89,16 @@ int img_check_kernel(const char *path, const unsigned char *data, size_t size,
 int img_read_file(const char *path, size_t max, unsigned char **data,
                   size_t *size, char *err, size_t errlen);
 
+/*
+ * Writes into OUT (LEN bytes) the path of NAME among the files installed
+ * with this program: PREFIX/lib/solo5/NAME for PREFIX/bin/ holding the
+ * executable (a symbolic link to it counts as the file it points to), so
+ * the tree's build/ and an installed prefix behave alike. Returns 0, or -1
+ * with the reason in ERR.
+ */
+int img_data_path(const char *name, char *out, size_t len, char *err,
+                  size_t errlen);
+
 /* Adds a file to the plan's FAT; fails when the table is full. */
 int img_plan_add_file(struct img_plan *p, const char *path, unsigned char *data,
                       size_t size, char *err, size_t errlen);

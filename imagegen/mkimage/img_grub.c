@@ -1,5 +1,6 @@
 /* img_grub.c: the GRUB 2 loader: core images (grub-mkimage, cached), grub.cfg
- * in the FAT, boot.img patched for where the core lies. */
+ * in the FAT, boot.img patched for where the core lies, and on UEFI
+ * efiquiet.efi in front of GRUB unless -v. */
 
 #include <endian.h>
 #include <errno.h>
@@ -17,6 +18,11 @@
 #define GRUB_EFI_DIR "/usr/lib/grub/x86_64-efi"
 #define GRUB_CFG     "boot/grub/grub.cfg"
 #define CORE_MAX     (64u << 20)
+/* The ESP: the firmware's default loader path, and GRUB's behind efiquiet. */
+#define EFI_DEFAULT_LOADER "EFI/BOOT/BOOTX64.EFI"
+#define EFI_GRUB           "EFI/solo5/grubx64.efi"
+#define EFIQUIET           "efiquiet.efi"
+#define EFIQUIET_MAX       (1u << 20)
 
 /* Offsets in GRUB's i386-pc boot.img (include/grub/i386/pc/boot.h). */
 #define BOOT_KERNEL_SECTOR 0x5c
@@ -242,6 +248,36 @@ static int mkimage(const char *format, const char *dir, const char *pkg,
     return 0;
 }
 
+/*
+ * Adds efiquiet.efi, installed with this program, as the firmware's
+ * default loader; it starts EFI_GRUB (its path is built into it).
+ */
+static int add_efiquiet(struct img_plan *p, char *err, size_t errlen)
+{
+    char path[4200];
+    unsigned char *efi;
+    size_t efilen;
+    if (img_data_path(EFIQUIET, path, sizeof(path), err, errlen))
+        return -1;
+    if (img_read_file(path, EFIQUIET_MAX, &efi, &efilen, err, errlen)) {
+        char why[4400];
+        snprintf(why, sizeof(why), "%s", err);
+        return img_err(err, errlen,
+                       "%s (installed with solo5-virtio-mkimage, in "
+                       "PREFIX/lib/solo5: rebuild or reinstall)",
+                       why);
+    }
+    if (!plausible("x86_64-efi", efi, efilen)) {
+        free(efi);
+        return img_err(err, errlen, "%s: not a UEFI application", path);
+    }
+    if (img_plan_add_file(p, EFI_DEFAULT_LOADER, efi, efilen, err, errlen)) {
+        free(efi);
+        return -1;
+    }
+    return 0;
+}
+
 int img_grub_prepare(const struct img_options *opt, struct img_plan *p,
                      const char *cmdline, char *err, size_t errlen)
 {
@@ -290,11 +326,18 @@ int img_grub_prepare(const struct img_options *opt, struct img_plan *p,
         size_t efilen;
         rc = mkimage("x86_64-efi", GRUB_EFI_DIR, "grub-efi-amd64-bin",
                      "/boot/grub", &efi, &efilen, err, errlen);
-        if (rc == 0 && img_plan_add_file(p, "EFI/BOOT/BOOTX64.EFI", efi, efilen,
-                                         err, errlen)) {
+        /*
+         * Quiet, GRUB starts from efiquiet (the firmware's default
+         * loader path), which silences the firmware console GRUB greets
+         * before any configuration runs; with -v, GRUB is that loader.
+         */
+        const char *path = opt->verbose ? EFI_DEFAULT_LOADER : EFI_GRUB;
+        if (rc == 0 && img_plan_add_file(p, path, efi, efilen, err, errlen)) {
             free(efi);
             rc = -1;
         }
+        if (rc == 0 && !opt->verbose)
+            rc = add_efiquiet(p, err, errlen);
     }
     return rc;
 }

@@ -79,6 +79,28 @@ int img_read_file(const char *path, size_t max, unsigned char **data,
     return 0;
 }
 
+int img_data_path(const char *name, char *out, size_t len, char *err,
+                  size_t errlen)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return img_err(err, errlen, "/proc/self/exe: %s",
+                       n < 0 ? strerror(errno) : "empty");
+    exe[n] = '\0';
+    /* PREFIX/bin/solo5-virtio-mkimage -> PREFIX */
+    for (int i = 0; i < 2; i++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return img_err(err, errlen, "%s: not under PREFIX/bin", exe);
+        *slash = '\0';
+    }
+    if ((size_t)snprintf(out, len, "%s/lib/solo5/%s", exe, name) >= len)
+        return img_err(err, errlen, "%s/lib/solo5/%s: path too long", exe,
+                       name);
+    return 0;
+}
+
 int img_plan_add_file(struct img_plan *p, const char *path, unsigned char *data,
                       size_t size, char *err, size_t errlen)
 {
