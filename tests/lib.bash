@@ -103,3 +103,46 @@ netns_cleanup() {
     NS=
     return 0
 }
+
+# Suites that run the same cases on solo5-hvt and solo5-spt keep each
+# case's body once (tests/tender-*.bash) and their own @test lines.
+# tender_use TARGET: the suite's tender, hvt or spt: sets $TARGET (for ut),
+# $TENDER (the tender's path) and $UT_HOST_FAULT (its error prefix); fails
+# when the tender is not built.
+tender_use() {
+    TARGET=$1
+    TENDER=$BIN/solo5-$1
+    UT_HOST_FAULT="^solo5-$1: "
+    [ -x "$TENDER" ] || { echo "$TENDER is not built (run make)" >&2; return 1; }
+}
+
+# tender_test TARGET CASE [ARGS...]: runs the shared CASE with ARGS in a
+# suite whose setup chose TARGET with tender_use; fails, without running
+# it, when the suite chose another tender (a line taken from the other
+# suite and not adapted).
+tender_test() {
+    if [ "${TARGET:-}" != "$1" ]; then
+        echo "this test is for solo5-$1, the suite set up '${TARGET:-}'" >&2
+        return 1
+    fi
+    shift
+    "$@"
+}
+
+# wait_for_line FILE REGEX PID [TRIES]: waits, 0.1 s at a time and at most
+# TRIES times (default 300), until FILE has a line matching the extended
+# REGEX. Fails, showing FILE, when PID (the process writing it) ends first
+# or time runs out.
+wait_for_line() {
+    local i
+    for i in $(seq 1 "${4:-300}"); do
+        grep -qE -- "$2" "$1" && return 0
+        kill -0 "$3" 2>/dev/null || break
+        sleep 0.1
+    done
+    # The process may have written the line just before it ended.
+    grep -qE -- "$2" "$1" && return 0
+    echo "no line matching '$2' from process $3; it wrote:" >&2
+    cat "$1" >&2
+    return 1
+}

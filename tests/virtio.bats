@@ -126,16 +126,7 @@ run_ut() {
 
 # bats test_tags=hvs
 @test "console: bytes pass unchanged through the UART, 0 to 255, small and large writes" {
-    local line='the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGH'
-    {
-        echo "console: begin"
-        # shellcheck disable=SC2046
-        printf "$(printf '\\%03o' $(seq 0 255))"
-        echo
-        yes "$line" | head -n 1563
-        echo "console: end"
-        echo "SUCCESS"
-    } >"$WORK/expected"
+    console_expected >"$WORK/expected"
     for HV in "${HVS[@]}"; do
         timeout 180 "$RUN" -q -H "$HV" "$(ut console)" --solo5:quiet >"$WORK/got"
         cmp "$WORK/expected" "$WORK/got" ||
@@ -214,14 +205,7 @@ run_ut() {
 # bats test_tags=hvs
 @test "exception: fatal exceptions abort, naming the trap" {
     for HV in "${HVS[@]}"; do
-        run_ut exception ud
-        expect_abort 'invalid opcode|#UD'
-        run_ut exception de
-        expect_abort 'divide|#DE'
-        run_ut exception gp
-        expect_abort 'general protection|#GP'
-        run_ut exception bp
-        expect_abort 'breakpoint|#BP|general protection|#GP'
+        check_exceptions
     done
 }
 

@@ -67,6 +67,33 @@ expect_cmdline() {
     fi
 }
 
+# check_exceptions: each of the exception test's traps aborts the guest,
+# naming the trap.
+check_exceptions() {
+    run_ut exception ud
+    expect_abort 'invalid opcode|#UD'
+    run_ut exception de
+    expect_abort 'divide|#DE'
+    run_ut exception gp
+    expect_abort 'general protection|#GP'
+    # int3 from the application: #BP, or #GP where the gate is kernel-only.
+    run_ut exception bp
+    expect_abort 'breakpoint|#BP|general protection|#GP'
+}
+
+# console_expected: what the console test writes with --solo5:quiet:
+# every byte value 0 to 255, then small and large writes.
+console_expected() {
+    local line='the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGH'
+    echo "console: begin"
+    # shellcheck disable=SC2046
+    printf "$(printf '\\%03o' $(seq 0 255))"
+    echo
+    yes "$line" | head -n 1563
+    echo "console: end"
+    echo "SUCCESS"
+}
+
 # block_at FILE OFFSET LEN: LEN bytes of FILE from OFFSET, NULs removed.
 block_at() {
     tail -c +"$(($2 + 1))" "$1" | head -c "$3" | tr -d '\0'
