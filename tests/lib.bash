@@ -146,3 +146,41 @@ wait_for_line() {
     cat "$1" >&2
     return 1
 }
+
+# finish_bg PID GRACE: waits up to GRACE seconds for the background
+# process PID to end on its own, then stops it; sets $status, $output
+# (from $WORK/out) and $lines as bats' run does.
+finish_bg() {
+    local i st=0
+    for i in $(seq 1 $(($2 * 10))); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$1" 2>/dev/null; then
+        echo "process $1 was still running after $2 s; stopping it" >&2
+        kill "$1"
+    fi
+    wait "$1" || st=$?
+    status=$st
+    output=$(cat "$WORK/out")
+    mapfile -t lines <<<"$output"
+}
+
+# in_ns CMD...: runs CMD inside the test's namespace $NS.
+in_ns() {
+    ip netns exec "$NS" "$@"
+}
+
+# ping_ok ADDR [PING OPTIONS...]: pings ADDR from $NS and requires every
+# echo to be answered (within $PING_TIMEOUT seconds, default 60, scaled
+# by slow).
+ping_ok() {
+    local addr=$1 out
+    shift
+    out=$(in_ns timeout "$(slow "${PING_TIMEOUT:-60}")" ping "$@" "$addr" 2>&1)
+    if ! grep -q ', 0% packet loss' <<<"$out"; then
+        echo "ping $* $addr lost packets or failed:" >&2
+        echo "$out" >&2
+        return 1
+    fi
+}
