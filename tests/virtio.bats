@@ -417,15 +417,10 @@ run_ut() {
 
 # --------------------------------------------------------------- network
 
-# in_ns CMD...: runs CMD inside the test's namespace.
-in_ns() {
-    ip netns exec "$NS" "$@"
-}
-
 # start_ut NAME [ARGS...]: NAME in the namespace in the background, output
 # in $WORK/out; returns once it says "net: ready".
 start_ut() {
-    local name=$1 i
+    local name=$1
     shift
     echo "# under -H $HV: $name $*" >&2
     # Each run has a new random MAC: forget the last run's.
@@ -438,45 +433,23 @@ start_ut() {
     ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" "$RUN" -q -H "$HV" \
         "${UT_OPTS[@]}" "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
     UT_PID=$!
-    for i in $(seq 1 600); do
-        grep -q '^net: ready$' "$WORK/out" && return 0
-        kill -0 "$UT_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "the unikernel did not get ready:" >&2
-    cat "$WORK/out" >&2
-    return 1
+    wait_for_line "$WORK/out" '^net: ready$' "$UT_PID" 600
 }
 
 # finish_ut: waits up to 30 s for the background unikernel to end, then
 # stops it; sets $status and $output.
 finish_ut() {
-    local i st=0
-    for i in $(seq 1 300); do
-        kill -0 "$UT_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill "$UT_PID" 2>/dev/null && echo "still running after 30 s; stopped" >&2
-    wait "$UT_PID" || st=$?
+    finish_bg "$UT_PID" 30
     UT_PID=
-    status=$st
-    output=$(cat "$WORK/out")
-    mapfile -t lines <<<"$output"
 }
 
-# ping_ok ADDR [PING OPTIONS...]: every echo from the namespace is answered.
-ping_ok() {
-    local addr=$1 out
-    shift
-    out=$(in_ns timeout "${PING_TIMEOUT:-120}" ping "$@" "$addr" 2>&1)
-    grep -q ', 0% packet loss' <<<"$out" ||
-        { echo "ping $* $addr lost packets or failed:" >&2; echo "$out" >&2; return 1; }
-}
-
+# net_setup: skips without a tun device or ping; a fresh namespace; pings
+# wait up to 120 s (QEMU under emulation answers slowly).
 net_setup() {
     [ -c /dev/net/tun ] || skip "no /dev/net/tun"
     skip_unless_cmd ping iputils-ping
     netns_create
+    PING_TIMEOUT=120
 }
 
 # bats test_tags=hvs
@@ -611,7 +584,7 @@ net_setup() {
 # bats test_tags=hvs
 @test "power button: a waiting or busily yielding unikernel powers off when it is pressed" {
     skip_unless_cmd python3
-    local sock=$WORK/mon i mode
+    local sock=$WORK/mon mode
     for HV in "${HVS[@]}"; do
         for mode in waiting busy; do
             rm -f "$sock"
@@ -620,11 +593,7 @@ net_setup() {
             SOLO5_VIRTIO_QEMU_ARGS="-monitor unix:$sock,server=on,wait=off" \
                 timeout 180 "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 "$mode" >"$WORK/out" 2>&1 3>&- &
             UT_PID=$!
-            for i in $(seq 1 600); do
-                grep -q "^idle: $mode$" "$WORK/out" && break
-                sleep 0.1
-            done
-            grep -q "^idle: $mode$" "$WORK/out" || { cat "$WORK/out" >&2; false; }
+            wait_for_line "$WORK/out" "^idle: $mode\$" "$UT_PID" 600
             python3 - "$sock" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
@@ -640,16 +609,7 @@ while got.count(b"(qemu)") < 2:
 s.close()
 PY
             # Well before the 120 s the guest would sleep.
-            for i in $(seq 1 300); do
-                kill -0 "$UT_PID" 2>/dev/null || break
-                sleep 0.1
-            done
-            local st=0
-            kill -0 "$UT_PID" 2>/dev/null && { kill "$UT_PID"; echo "still running" >&2; }
-            wait "$UT_PID" || st=$?
-            UT_PID=
-            output=$(cat "$WORK/out")
-            status=$st
+            finish_ut
             expect_status 0
             expect_line '^Solo5: power button pressed, powering off$'
             no_line 'deadline reached'
@@ -671,10 +631,7 @@ PY
             "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 3>&- &
             UT_PID=$!
             set +m
-            for i in $(seq 1 600); do
-                grep -q '^idle: waiting$' "$WORK/out" && break
-                sleep 0.1
-            done
+            wait_for_line "$WORK/out" '^idle: waiting$' "$UT_PID" 600
             kill -"$sig" "$UT_PID"
             local st=0
             wait "$UT_PID" || st=$?
