@@ -19,7 +19,7 @@ setup() {
 }
 
 teardown() {
-    net_teardown
+    bg_cleanup
 }
 
 @test "net: answers ARP and ICMP echo" {

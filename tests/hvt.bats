@@ -18,7 +18,7 @@ setup() {
 }
 
 teardown() {
-    selftests_teardown
+    bg_cleanup
 }
 
 # ---------------------------------------------------------------- start-up

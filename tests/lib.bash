@@ -166,6 +166,17 @@ finish_bg() {
     mapfile -t lines <<<"$output"
 }
 
+# bg_cleanup: for teardown: stops the background process $UT_PID that a
+# failed test left running, and removes the test's namespace, if any.
+bg_cleanup() {
+    if [ -n "${UT_PID:-}" ]; then
+        kill "$UT_PID" 2>/dev/null
+        wait "$UT_PID" 2>/dev/null
+    fi
+    UT_PID=
+    netns_cleanup
+}
+
 # in_ns CMD...: runs CMD inside the test's namespace $NS.
 in_ns() {
     ip netns exec "$NS" "$@"

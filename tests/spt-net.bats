@@ -15,7 +15,7 @@ setup() {
 }
 
 teardown() {
-    net_teardown
+    bg_cleanup
 }
 
 @test "net: answers ARP and ICMP echo" {
@@ -59,9 +59,7 @@ teardown() {
 }
 
 @test "yield: a guest waiting for input sleeps in the host" {
-    netns_tap tap0 10.0.0.1/24
-    UT_OPTS=(--net:service0=tap0)
-    start_ut net limit=1
+    start_net_ut limit=1
     sleep 1
     # An idle guest is blocked in ppoll, not spinning: under 0.2 s of CPU
     # in its first second or more.

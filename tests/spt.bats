@@ -14,7 +14,7 @@ setup() {
 }
 
 teardown() {
-    selftests_teardown
+    bg_cleanup
 }
 
 # ---------------------------------------------------------------- start-up

@@ -20,15 +20,6 @@ selftests_setup() {
     WORK=$BATS_TEST_TMPDIR
 }
 
-# selftests_teardown: stops a signal test that a failed case left running.
-selftests_teardown() {
-    if [ -n "${UT_PID:-}" ]; then
-        kill -KILL "$UT_PID" 2>/dev/null
-        wait "$UT_PID" 2>/dev/null
-    fi
-    return 0
-}
-
 # make_disk PATH BYTES: a sparse file of BYTES.
 make_disk() {
     rm -f "$1"

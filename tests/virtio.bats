@@ -35,11 +35,7 @@ setup() {
 }
 
 teardown() {
-    if [ -n "${UT_PID:-}" ]; then
-        kill "$UT_PID" 2>/dev/null
-        wait "$UT_PID" 2>/dev/null
-    fi
-    netns_cleanup
+    bg_cleanup
 }
 
 # run_ut NAME [ARGS...]: NAME under solo5-virtio-run -H $HV with UT_OPTS.
@@ -510,18 +506,7 @@ net_setup() {
     netns_tap tap1 10.1.0.1/24
     UT_OPTS=(-n tap0 -n tap1)
     for HV in "${HVS[@]}"; do
-        start_ut net2 service0=10.0.0.2 service1=10.1.0.2 limit=2006
-        ping_ok 10.0.0.2 -c 3 -i 0.2 -W 5
-        ping_ok 10.1.0.2 -c 3 -i 0.2 -W 5
-        local p0 p1 st=0
-        PING_TIMEOUT=300 ping_ok 10.0.0.2 -f -c 1000 -q & p0=$!
-        PING_TIMEOUT=300 ping_ok 10.1.0.2 -f -c 1000 -q & p1=$!
-        wait "$p0" || st=1
-        wait "$p1" || st=1
-        [ "$st" -eq 0 ]
-        finish_ut
-        expect_success
-        expect_line '^net: answered 2006 echo requests$'
+        check_net2 1000
     done
 }
 

@@ -94,6 +94,26 @@ console_expected() {
     echo "SUCCESS"
 }
 
+# check_net2 N: the net2 test, started with the suite's start_ut with
+# service0 at 10.0.0.2 and service1 at 10.1.0.2, answers pings on both
+# interfaces, then a flood of N echoes on each at once, and ends on its
+# own having answered them all.
+check_net2() {
+    local n=$1 p0 p1 st=0
+    start_ut net2 service0=10.0.0.2 service1=10.1.0.2 limit=$((2 * n + 6))
+    ping_ok 10.0.0.2 -c 3 -i 0.2 -W 5
+    ping_ok 10.1.0.2 -c 3 -i 0.2 -W 5
+    # Both floods at once.
+    PING_TIMEOUT=300 ping_ok 10.0.0.2 -f -c "$n" -q & p0=$!
+    PING_TIMEOUT=300 ping_ok 10.1.0.2 -f -c "$n" -q & p1=$!
+    wait "$p0" || st=1
+    wait "$p1" || st=1
+    [ "$st" -eq 0 ] || { echo "a flood lost echoes" >&2; return 1; }
+    finish_ut
+    expect_success
+    expect_line "^net: answered $((2 * n + 6)) echo requests\$"
+}
+
 # block_at FILE OFFSET LEN: LEN bytes of FILE from OFFSET, NULs removed.
 block_at() {
     tail -c +"$(($2 + 1))" "$1" | head -c "$3" | tr -d '\0'
