@@ -83,6 +83,6 @@ teardown() {
     run_ut netring tx-geometry
     [ "$status" -eq 0 ] || [ "$status" -eq 1 ] ||
         { echo "status $status with rewritten ring geometry" >&2; echo "$output" >&2; false; }
-    no_line 'FAILURE'
+    expect_no_line 'FAILURE'
 }
 

@@ -34,35 +34,31 @@ ut() {
     echo "$TB/$1/$1.${TARGET:-hvt}"
 }
 
+# output_fails MESSAGE: says MESSAGE, then shows $output, on stderr;
+# returns 1 (for the expect_ functions).
+output_fails() {
+    echo "$1" >&2
+    echo "--- output was:" >&2
+    echo "$output" >&2
+    return 1
+}
+
 # expect_line REGEX: $output has a line matching the extended REGEX.
 expect_line() {
-    if ! grep -qE -- "$1" <<<"$output"; then
-        echo "expected a line matching: $1" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
-    fi
+    grep -qE -- "$1" <<<"$output" || output_fails "expected a line matching: $1"
 }
 
 # expect_no_line REGEX: no line of $output matches the extended REGEX.
 # (A bare `! grep` cannot fail a test: set -e ignores negated commands.)
 expect_no_line() {
     if grep -qE -- "$1" <<<"$output"; then
-        echo "expected no line matching: $1" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
+        output_fails "expected no line matching: $1"
     fi
 }
 
 # expect_status N: $status is N.
 expect_status() {
-    if [ "$status" -ne "$1" ]; then
-        echo "expected status $1, got $status" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
-    fi
+    [ "$status" -eq "$1" ] || output_fails "expected status $1, got $status"
 }
 
 # Network namespaces: every network test makes its own and removes it,

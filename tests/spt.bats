@@ -283,7 +283,7 @@ sigsys() {
     run_ut spt_sandbox --solo5:quiet "$1"
     expect_status 159
     expect_line "^spt_sandbox: $1\$"
-    no_line 'ESCAPED'
+    expect_no_line 'ESCAPED'
 }
 
 @test "seccomp: the calls the bindings make are allowed" {
@@ -292,7 +292,7 @@ sigsys() {
     run_ut spt_sandbox --solo5:quiet allowed
     expect_status 0
     expect_line '^spt_sandbox: write\(1\) works$'
-    no_line 'FAILURE'
+    expect_no_line 'FAILURE'
 }
 
 @test "seccomp: calls off the list kill the process with SIGSYS (159)" {
@@ -316,7 +316,7 @@ sigsys() {
     make_disk "$WORK/disk" 64K
     UT_OPTS=(--block:storage="$WORK/disk")
     run_ut spt_sandbox --solo5:quiet int80
-    no_line 'ESCAPED'
+    expect_no_line 'ESCAPED'
     [ "$status" -eq 159 ] || expect_abort
 }
 
@@ -335,7 +335,7 @@ sigsys() {
     for c in bootinfo highmem ptwrite; do
         run_ut hostile "$c"
         expect_fault
-        no_line 'ESCAPED'
+        expect_no_line 'ESCAPED'
     done
 }
 
@@ -344,7 +344,7 @@ sigsys() {
     for c in cr3 wrmsr hlt portin portout; do
         run_ut hostile "$c"
         expect_fault
-        no_line 'ESCAPED'
+        expect_no_line 'ESCAPED'
     done
 }
 

@@ -224,7 +224,7 @@ run_ut() {
         run_ut virtio-cpl0 --solo5:quiet resetup
         expect_abort 'page fault .*write access'
         expect_line '^virtio-cpl0: clearing the set-up flag$'
-        no_line '^virtio-cpl0: asking CPL0'
+        expect_no_line '^virtio-cpl0: asking CPL0'
     done
 }
 
@@ -240,7 +240,7 @@ run_ut() {
         done
         run_ut unseal --solo5:quiet int
         expect_abort '#GP|#UD'
-        no_line 'ESCAPED'
+        expect_no_line 'ESCAPED'
     done
 }
 
@@ -252,7 +252,7 @@ run_ut() {
         for how in syscall int80 cr3 wrmsr hlt portout highmem; do
             run_ut hostile --solo5:quiet "$how"
             expect_abort
-            no_line 'ESCAPED'
+            expect_no_line 'ESCAPED'
         done
     done
 }
@@ -407,7 +407,7 @@ run_ut() {
         run_ut block
         expect_abort 'without a device'
         expect_line "manifest entry 'storage' \\(BLOCK_BASIC\\) has no"
-        no_line '^block: '
+        expect_no_line '^block: '
     done
 }
 
@@ -597,7 +597,7 @@ PY
             finish_ut
             expect_status 0
             expect_line '^Solo5: power button pressed, powering off$'
-            no_line 'deadline reached'
+            expect_no_line 'deadline reached'
         done
     done
 }

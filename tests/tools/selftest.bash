@@ -6,25 +6,15 @@
 # with the target's device options taken from the array UT_OPTS. The
 # expectations below then judge the run the same way on every target.
 
-# no_line REGEX: no line of $output matches the extended REGEX.
-no_line() {
-    if grep -qE -- "$1" <<<"$output"; then
-        echo "expected no line matching: $1" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
-    fi
-}
-
 # expect_success: the unikernel reported SUCCESS, no FAILURE, status 0.
 expect_success() {
-    expect_line '^SUCCESS$' && no_line 'FAILURE' && expect_status 0
+    expect_line '^SUCCESS$' && expect_no_line 'FAILURE' && expect_status 0
 }
 
 # expect_no_verdict: no SUCCESS and no FAILURE line (for runs that must
 # end in a fault before the unikernel could judge itself).
 expect_no_verdict() {
-    no_line '^SUCCESS$' && no_line 'FAILURE'
+    expect_no_line '^SUCCESS$' && expect_no_line 'FAILURE'
 }
 
 # expect_abort [REGEX]: the bindings ended the guest abnormally: status 255
@@ -32,10 +22,7 @@ expect_no_verdict() {
 expect_abort() {
     expect_status 255 && expect_line 'ABORT' && expect_no_verdict || return 1
     if [ -n "${1:-}" ] && ! grep 'ABORT' <<<"$output" | grep -qiE -- "$1"; then
-        echo "expected an ABORT line matching: $1" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
+        output_fails "expected an ABORT line matching: $1"
     fi
 }
 
@@ -47,11 +34,7 @@ expect_fault() {
     case $status in
         255) expect_line 'ABORT' ;;
         1) expect_line "${UT_HOST_FAULT:-^solo5-hvt: }" ;;
-        *)
-            echo "expected status 255 (guest fault) or 1 (host fault), got $status" >&2
-            echo "--- output was:" >&2
-            echo "$output" >&2
-            return 1 ;;
+        *) output_fails "expected status 255 (guest fault) or 1 (host fault), got $status" ;;
     esac
 }
 
@@ -59,12 +42,7 @@ expect_fault() {
 # (hello's "Command line is: '...'" line).
 expect_cmdline() {
     local want="Command line is: '$1'"
-    if ! grep -qxF -- "$want" <<<"$output"; then
-        echo "expected the line: $want" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
-    fi
+    grep -qxF -- "$want" <<<"$output" || output_fails "expected the line: $want"
 }
 
 # check_exceptions: each of the exception test's traps aborts the guest,
@@ -138,7 +116,7 @@ check_block_markers() {
 # for an ACCESS (read or write) of that address, status 255, and nothing
 # after it (no "ESCAPED").
 expect_sealed() {
-    no_line 'ESCAPED' && expect_status 255 || return 1
+    expect_no_line 'ESCAPED' && expect_status 255 || return 1
     local addr
     addr=$(sed -n "s/^unseal: $1 at \(0x[0-9a-f]*\)\$/\1/p" <<<"$output")
     if [ -z "$addr" ]; then
