@@ -370,25 +370,34 @@ print(b.find(bytes.fromhex("0600000044010000") + b"MFT1Solo5\0\0\0"))' "$d/uk")
     output=$stderr expect_line '^solo5-elftool: error: .*/huge: note [0-9]+ in program header [0-9]+: descriptor size 4294967295 runs past the end$'
 }
 
-@test "query-*: the hvt self-test unikernels carry the notes of their manifests" {
-    local n=0 dir name uk
-    [ -f "$(ut hello)" ] || skip "build/tests/hello/hello.hvt is not built"
+# check_selftest_notes TARGET VERSION: every TARGET self-test unikernel
+# that is built says target TARGET, ABI VERSION, and carries the manifest
+# of its source folder; sets N to how many there were.
+check_selftest_notes() {
+    local dir name uk
+    N=0
     for dir in "$TOP"/tests/*/; do
         name=$(basename "$dir")
-        uk=$(ut "$name")
+        uk=$(TARGET=$1 ut "$name")
         [ -f "$dir/manifest.json" ] && [ -f "$uk" ] || continue
-        n=$((n + 1))
+        N=$((N + 1))
         run --separate-stderr "$ET" query-abi "$uk"
         expect_status 0
-        [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "hvt",\n    "version": 1001\n}')" ]
+        [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "%s",\n    "version": %s\n}' "$1" "$2")" ] ||
+            output_fails "$uk: not the ABI note of $1 version $2"
         # The embedded manifest is the one in the source tree.
         "$ET" query-manifest "$uk" >"$BATS_TEST_TMPDIR/$name.json"
         "$ET" gen-manifest "$BATS_TEST_TMPDIR/$name.json" "$BATS_TEST_TMPDIR/$name.1.c"
         "$ET" gen-manifest "$dir/manifest.json" "$BATS_TEST_TMPDIR/$name.2.c"
         cmp "$BATS_TEST_TMPDIR/$name.1.c" "$BATS_TEST_TMPDIR/$name.2.c"
     done
-    echo "$n unikernels checked"
-    [ "$n" -ge 1 ]
+}
+
+@test "query-*: the hvt self-test unikernels carry the notes of their manifests" {
+    [ -f "$(ut hello)" ] || skip "build/tests/hello/hello.hvt is not built"
+    check_selftest_notes hvt 1001
+    echo "$N unikernels checked"
+    [ "$N" -ge 1 ]
 }
 
 @test "query-*: notes are found through PT_NOTE when section headers are gone" {
@@ -409,19 +418,6 @@ print(b.find(bytes.fromhex("0600000044010000") + b"MFT1Solo5\0\0\0"))' "$d/uk")
 }
 
 @test "query-*: the virtio self-test unikernels say virtio" {
-    local n=0 dir name uk
-    for dir in "$TOP"/tests/*/; do
-        name=$(basename "$dir")
-        uk=$(TARGET=virtio ut "$name")
-        [ -f "$dir/manifest.json" ] && [ -f "$uk" ] || continue
-        n=$((n + 1))
-        run --separate-stderr "$ET" query-abi "$uk"
-        expect_status 0
-        [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "virtio",\n    "version": 1\n}')" ]
-        "$ET" query-manifest "$uk" >"$BATS_TEST_TMPDIR/$name.json"
-        "$ET" gen-manifest "$BATS_TEST_TMPDIR/$name.json" "$BATS_TEST_TMPDIR/$name.1.c"
-        "$ET" gen-manifest "$dir/manifest.json" "$BATS_TEST_TMPDIR/$name.2.c"
-        cmp "$BATS_TEST_TMPDIR/$name.1.c" "$BATS_TEST_TMPDIR/$name.2.c"
-    done
-    [ "$n" -gt 0 ] || skip "no virtio self-test unikernels built yet"
+    check_selftest_notes virtio 1
+    [ "$N" -gt 0 ] || skip "no virtio self-test unikernels built yet"
 }

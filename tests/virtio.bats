@@ -342,29 +342,31 @@ run_ut() {
     done
 }
 
+# block_on_new_disk REGEX: the block test, on a new 1 MiB $WORK/disk that
+# UT_OPTS or SOLO5_VIRTIO_QEMU_ARGS attach, succeeds, reports its device
+# in a line matching REGEX, and leaves its markers in the file.
+block_on_new_disk() {
+    rm -f "$WORK/disk"
+    truncate -s 1M "$WORK/disk"
+    run_ut block
+    expect_success
+    expect_line "$1"
+    check_block_markers "$WORK/disk" 512
+}
+
 # bats test_tags=hvs
 @test "q35: a disk behind a PCIe root port (modern-only) on a secondary bus" {
     for HV in "${HVS[@]}"; do
-        rm -f "$WORK/disk"
-        truncate -s 1M "$WORK/disk"
         SOLO5_VIRTIO_QEMU_ARGS="-M q35 -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 -drive file=$WORK/disk,if=none,id=rd,format=raw -device virtio-blk-pci,drive=rd,bus=rp1" \
-            run_ut block
-        expect_success
-        expect_line "^Solo5: block 'storage': virtio-blk 01:00\\.0 \\(modern\\)"
-        check_block_markers "$WORK/disk" 512
+            block_on_new_disk "^Solo5: block 'storage': virtio-blk 01:00\\.0 \\(modern\\)"
     done
 }
 
 # bats test_tags=hvs
 @test "pci: a disk at slot 5 behind a PCI-to-PCI bridge is found" {
     for HV in "${HVS[@]}"; do
-        rm -f "$WORK/disk"
-        truncate -s 1M "$WORK/disk"
         SOLO5_VIRTIO_QEMU_ARGS="-device pci-bridge,id=br1,chassis_nr=1 -drive file=$WORK/disk,if=none,id=bd,format=raw -device virtio-blk-pci,drive=bd,bus=br1,addr=5" \
-            run_ut block
-        expect_success
-        expect_line "^Solo5: block 'storage': virtio-blk 01:05\\.0 "
-        check_block_markers "$WORK/disk" 512
+            block_on_new_disk "^Solo5: block 'storage': virtio-blk 01:05\\.0 "
     done
 }
 
@@ -375,14 +377,9 @@ run_ut() {
         for mode in legacy modern; do
             local other=modern
             [ "$mode" = modern ] && other=legacy
-            rm -f "$WORK/disk"
-            truncate -s 1M "$WORK/disk"
             UT_OPTS=(-d "$WORK/disk")
             SOLO5_VIRTIO_QEMU_ARGS="-global virtio-blk-pci.disable-$other=on -global virtio-blk-pci.disable-$mode=off" \
-                run_ut block
-            expect_success
-            expect_line "^Solo5: block 'storage': virtio-blk .* \\($mode\\)"
-            check_block_markers "$WORK/disk" 512
+                block_on_new_disk "^Solo5: block 'storage': virtio-blk .* \\($mode\\)"
         done
     done
 }
