@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "elf_load.h"
+#include "fixtures.h"
 
 /*
  * Each test builds an ELF file in IMG: the header, up to 8 program
@@ -44,13 +45,7 @@ static void build_valid(void)
     img_len = FILE_SIZE;
     eh = (Elf64_Ehdr *)img;
     ph = (Elf64_Phdr *)(img + 64);
-    memcpy(eh->e_ident, ELFMAG, SELFMAG);
-    eh->e_ident[EI_CLASS] = ELFCLASS64;
-    eh->e_ident[EI_DATA] = ELFDATA2LSB;
-    eh->e_ident[EI_VERSION] = EV_CURRENT;
-    eh->e_type = ET_EXEC;
-    eh->e_machine = EM_X86_64;
-    eh->e_version = EV_CURRENT;
+    fixture_ehdr(eh);
     eh->e_entry = BASE + 0x10;
     eh->e_phoff = 64;
     eh->e_phentsize = sizeof(Elf64_Phdr);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "elfnote.h"
+#include "fixtures.h"
 
 /*
  * The files are laid out as: ELF header, one program header (PT_NOTE), the
@@ -82,21 +83,6 @@ static void add_abi(uint32_t target, uint32_t version)
              sizeof abi);
 }
 
-static struct mft1 good_mft(void)
-{
-    struct mft1 m;
-
-    memset(&m, 0, sizeof m);
-    m.version = MFT_VERSION;
-    m.entries = 3;
-    m.e[0].type = MFT_RESERVED_FIRST;
-    strcpy(m.e[1].name, "service0");
-    m.e[1].type = MFT_DEV_NET_BASIC;
-    strcpy(m.e[2].name, "storage");
-    m.e[2].type = MFT_DEV_BLOCK_BASIC;
-    return m;
-}
-
 /*
  * Adds M as a manifest note in Solo5's layout: 4 bytes of padding, then
  * version, entry count and the 104-byte entries (struct mft1_entry is that
@@ -134,13 +120,7 @@ static void build(void)
     Elf64_Shdr *sh = (Elf64_Shdr *)(img + sh_off);
 
     memset(img, 0, sizeof img);
-    memcpy(eh->e_ident, ELFMAG, SELFMAG);
-    eh->e_ident[EI_CLASS] = ELFCLASS64;
-    eh->e_ident[EI_DATA] = ELFDATA2LSB;
-    eh->e_ident[EI_VERSION] = EV_CURRENT;
-    eh->e_type = ET_EXEC;
-    eh->e_machine = EM_X86_64;
-    eh->e_version = EV_CURRENT;
+    fixture_ehdr(eh);
     eh->e_entry = 0x100000;
     eh->e_ehsize = sizeof *eh;
     eh->e_phentsize = sizeof *ph;
@@ -206,7 +186,7 @@ static void expect_error(const char *reason)
 
 static void expect_notes(void)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     assert_int_equal(read_img(), 0);
     assert_int_equal(info.has_abi, 1);
@@ -218,7 +198,7 @@ static void expect_notes(void)
 
 static void add_good_notes(void)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     add_abi(ABI_TARGET_HVT, HVT_ABI_VERSION);
     add_mft(&m);
@@ -527,7 +507,7 @@ static void test_abi_wrong_size(void **state)
 
 static void test_mft_wrong_size(void **state)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     (void)state;
     add_note(SOLO5_NOTE_NAMESZ, SOLO5_NOTE_NAME, SOLO5_NOTE_MANIFEST, &m,
@@ -559,7 +539,7 @@ static void test_duplicate_abi(void **state)
 
 static void test_duplicate_mft(void **state)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     (void)state;
     add_mft(&m);
@@ -591,7 +571,7 @@ static void test_unknown_target(void **state)
 
 static void test_bad_manifest(void **state)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     (void)state;
     strcpy(m.e[2].name, "service0");
@@ -600,7 +580,7 @@ static void test_bad_manifest(void **state)
     build();
     expect_error("bad Solo5 manifest note: manifest entries 1 and 2 are both "
                  "named \"service0\"");
-    m = good_mft();
+    m = fixture_mft();
     m.e[0].type = MFT_DEV_NET_BASIC;
     strcpy(m.e[0].name, "first");
     spec.notes_len = 0;
@@ -625,7 +605,7 @@ static void test_unpadded_last_descriptor(void **state)
 
 static void test_read_from_memory(void **state)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     (void)state;
     add_good_notes();
