@@ -218,23 +218,25 @@ patch_bytes() {
     [ "$(stat -c %a "$d/b.c")" = 600 ]
 }
 
-@test "query-abi, query-manifest: a host-built ELF with Solo5 notes (hvt and virtio)" {
-    local d=$BATS_TEST_TMPDIR
-    host_uk "$d/hvt" "$GOLDEN/good/two-devices.json" hvt
-    run --separate-stderr "$ET" query-abi "$d/hvt"
+# expect_abi_note FILE TARGET VERSION: query-abi prints exactly the ABI
+# note of TARGET at VERSION for FILE.
+expect_abi_note() {
+    run --separate-stderr "$ET" query-abi "$1"
     expect_status 0
-    [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "hvt",\n    "version": 1001\n}')" ]
-    run --separate-stderr "$ET" query-manifest "$d/hvt"
-    expect_status 0
-    [ "$output" = "$(cat "$GOLDEN/good/two-devices.out")" ]
+    [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "%s",\n    "version": %s\n}' "$2" "$3")" ] ||
+        output_fails "$1: not the ABI note of $2 version $3"
+}
 
-    host_uk "$d/virtio" "$GOLDEN/good/empty-devices.json" virtio
-    run --separate-stderr "$ET" query-abi "$d/virtio"
-    expect_status 0
-    [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "virtio",\n    "version": 1\n}')" ]
-    run --separate-stderr "$ET" query-manifest "$d/virtio"
-    expect_status 0
-    [ "$output" = "$(cat "$GOLDEN/good/empty-devices.out")" ]
+@test "query-abi, query-manifest: a host-built ELF with Solo5 notes (hvt and virtio)" {
+    local d=$BATS_TEST_TMPDIR row target manifest version
+    for row in "hvt two-devices 1001" "virtio empty-devices 1"; do
+        read -r target manifest version <<<"$row"
+        host_uk "$d/$target" "$GOLDEN/good/$manifest.json" "$target"
+        expect_abi_note "$d/$target" "$target" "$version"
+        run --separate-stderr "$ET" query-manifest "$d/$target"
+        expect_status 0
+        [ "$output" = "$(cat "$GOLDEN/good/$manifest.out")" ]
+    done
 }
 
 @test "query-*: a failed write to stdout is an error" {
@@ -381,10 +383,7 @@ check_selftest_notes() {
         uk=$(TARGET=$1 ut "$name")
         [ -f "$dir/manifest.json" ] && [ -f "$uk" ] || continue
         N=$((N + 1))
-        run --separate-stderr "$ET" query-abi "$uk"
-        expect_status 0
-        [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "%s",\n    "version": %s\n}' "$1" "$2")" ] ||
-            output_fails "$uk: not the ABI note of $1 version $2"
+        expect_abi_note "$uk" "$1" "$2"
         # The embedded manifest is the one in the source tree.
         "$ET" query-manifest "$uk" >"$BATS_TEST_TMPDIR/$name.json"
         "$ET" gen-manifest "$BATS_TEST_TMPDIR/$name.json" "$BATS_TEST_TMPDIR/$name.1.c"
