@@ -1,8 +1,10 @@
 # tests/tender-selftests.bash: the self-test cases hvt.bats and spt.bats
 # share, each written once against the suite's tender ($TENDER, $TARGET,
 # chosen with tender_use). Load after lib and tools/selftest. Each suite
-# still names every case in an @test line of its own:
-#   @test "hello: ..." { tender_test spt tc_hello_no_args; }
+# still names every case in an @test of its own, which says the tender:
+#   @test "hello: no arguments give an empty command line" {
+#       tender_test spt tc_hello_no_args
+#   }
 # Cases whose expectations differ between the tenders stay in the suites.
 
 # run_ut NAME [ARGS...]: NAME under the tender with the options in UT_OPTS.

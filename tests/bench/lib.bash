@@ -79,7 +79,7 @@ block_rows() {
 # flood of COUNT echoes, once with 1 in flight (ping -f: a latency figure)
 # and once with 32 (the rings batch them: a throughput figure); a row each.
 flood_rows() {
-    local label=$1 count=$2 preload upid i start end loss rtt pps
+    local label=$1 count=$2 preload upid start end loss rtt pps
     shift 2
     netns_up || { echo "   SKIPPED: no namespace with a tap here"; return 0; }
     for preload in 1 32; do
@@ -87,7 +87,7 @@ flood_rows() {
         upid=$!
         # Readiness pings count toward the limit, hence its margin; the
         # unikernel is stopped once the flood is done.
-        for i in $(seq 1 60); do
+        for _ in $(seq 1 60); do
             ip netns exec "$NS" ping -c 1 -W 1 10.0.0.2 >/dev/null 2>&1 && break
         done
         start=$(date +%s.%N)
