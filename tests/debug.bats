@@ -30,15 +30,8 @@ teardown() {
 start_debug() {
     timeout 120 "$HVTD" --gdb-port=0 "$@" >"$WORK/out" 2>"$WORK/err" &
     TPID=$!
-    for _ in $(seq 200); do
-        PORT=$(sed -n 's/.*waiting for a debugger on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/err")
-        [ -n "$PORT" ] && return 0
-        kill -0 "$TPID" 2>/dev/null || break
-        sleep 0.05
-    done
-    echo "the tender did not say where it waits for gdb; stderr:" >&2
-    cat "$WORK/err" >&2
-    return 1
+    wait_for_line "$WORK/err" 'waiting for a debugger on 127\.0\.0\.1:[0-9]+ ' "$TPID" 100 || return 1
+    PORT=$(sed -n 's/.*waiting for a debugger on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$WORK/err")
 }
 
 # gdb_run CMDS...: the real gdb in batch mode against $PORT, one -ex each.

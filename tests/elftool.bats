@@ -218,23 +218,25 @@ patch_bytes() {
     [ "$(stat -c %a "$d/b.c")" = 600 ]
 }
 
-@test "query-abi, query-manifest: a host-built ELF with Solo5 notes (hvt and virtio)" {
-    local d=$BATS_TEST_TMPDIR
-    host_uk "$d/hvt" "$GOLDEN/good/two-devices.json" hvt
-    run --separate-stderr "$ET" query-abi "$d/hvt"
+# expect_abi_note FILE TARGET VERSION: query-abi prints exactly the ABI
+# note of TARGET at VERSION for FILE.
+expect_abi_note() {
+    run --separate-stderr "$ET" query-abi "$1"
     expect_status 0
-    [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "hvt",\n    "version": 1001\n}')" ]
-    run --separate-stderr "$ET" query-manifest "$d/hvt"
-    expect_status 0
-    [ "$output" = "$(cat "$GOLDEN/good/two-devices.out")" ]
+    [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "%s",\n    "version": %s\n}' "$2" "$3")" ] ||
+        output_fails "$1: not the ABI note of $2 version $3"
+}
 
-    host_uk "$d/virtio" "$GOLDEN/good/empty-devices.json" virtio
-    run --separate-stderr "$ET" query-abi "$d/virtio"
-    expect_status 0
-    [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "virtio",\n    "version": 1\n}')" ]
-    run --separate-stderr "$ET" query-manifest "$d/virtio"
-    expect_status 0
-    [ "$output" = "$(cat "$GOLDEN/good/empty-devices.out")" ]
+@test "query-abi, query-manifest: a host-built ELF with Solo5 notes (hvt and virtio)" {
+    local d=$BATS_TEST_TMPDIR row target manifest version
+    for row in "hvt two-devices 1001" "virtio empty-devices 1"; do
+        read -r target manifest version <<<"$row"
+        host_uk "$d/$target" "$GOLDEN/good/$manifest.json" "$target"
+        expect_abi_note "$d/$target" "$target" "$version"
+        run --separate-stderr "$ET" query-manifest "$d/$target"
+        expect_status 0
+        [ "$output" = "$(cat "$GOLDEN/good/$manifest.out")" ]
+    done
 }
 
 @test "query-*: a failed write to stdout is an error" {
@@ -370,25 +372,31 @@ print(b.find(bytes.fromhex("0600000044010000") + b"MFT1Solo5\0\0\0"))' "$d/uk")
     output=$stderr expect_line '^solo5-elftool: error: .*/huge: note [0-9]+ in program header [0-9]+: descriptor size 4294967295 runs past the end$'
 }
 
-@test "query-*: the hvt self-test unikernels carry the notes of their manifests" {
-    local n=0 dir name uk
-    [ -f "$(ut hello)" ] || skip "build/tests/hello/hello.hvt is not built"
+# check_selftest_notes TARGET VERSION: every TARGET self-test unikernel
+# that is built says target TARGET, ABI VERSION, and carries the manifest
+# of its source folder; sets N to how many there were.
+check_selftest_notes() {
+    local dir name uk
+    N=0
     for dir in "$TOP"/tests/*/; do
         name=$(basename "$dir")
-        uk=$(ut "$name")
+        uk=$(TARGET=$1 ut "$name")
         [ -f "$dir/manifest.json" ] && [ -f "$uk" ] || continue
-        n=$((n + 1))
-        run --separate-stderr "$ET" query-abi "$uk"
-        expect_status 0
-        [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "hvt",\n    "version": 1001\n}')" ]
+        N=$((N + 1))
+        expect_abi_note "$uk" "$1" "$2"
         # The embedded manifest is the one in the source tree.
         "$ET" query-manifest "$uk" >"$BATS_TEST_TMPDIR/$name.json"
         "$ET" gen-manifest "$BATS_TEST_TMPDIR/$name.json" "$BATS_TEST_TMPDIR/$name.1.c"
         "$ET" gen-manifest "$dir/manifest.json" "$BATS_TEST_TMPDIR/$name.2.c"
         cmp "$BATS_TEST_TMPDIR/$name.1.c" "$BATS_TEST_TMPDIR/$name.2.c"
     done
-    echo "$n unikernels checked"
-    [ "$n" -ge 1 ]
+}
+
+@test "query-*: the hvt self-test unikernels carry the notes of their manifests" {
+    [ -f "$(ut hello)" ] || skip "build/tests/hello/hello.hvt is not built"
+    check_selftest_notes hvt 1001
+    echo "$N unikernels checked"
+    [ "$N" -ge 1 ]
 }
 
 @test "query-*: notes are found through PT_NOTE when section headers are gone" {
@@ -409,19 +417,6 @@ print(b.find(bytes.fromhex("0600000044010000") + b"MFT1Solo5\0\0\0"))' "$d/uk")
 }
 
 @test "query-*: the virtio self-test unikernels say virtio" {
-    local n=0 dir name uk
-    for dir in "$TOP"/tests/*/; do
-        name=$(basename "$dir")
-        uk=$(TARGET=virtio ut "$name")
-        [ -f "$dir/manifest.json" ] && [ -f "$uk" ] || continue
-        n=$((n + 1))
-        run --separate-stderr "$ET" query-abi "$uk"
-        expect_status 0
-        [ "$output" = "$(printf '{\n    "type": "solo5.abi",\n    "target": "virtio",\n    "version": 1\n}')" ]
-        "$ET" query-manifest "$uk" >"$BATS_TEST_TMPDIR/$name.json"
-        "$ET" gen-manifest "$BATS_TEST_TMPDIR/$name.json" "$BATS_TEST_TMPDIR/$name.1.c"
-        "$ET" gen-manifest "$dir/manifest.json" "$BATS_TEST_TMPDIR/$name.2.c"
-        cmp "$BATS_TEST_TMPDIR/$name.1.c" "$BATS_TEST_TMPDIR/$name.2.c"
-    done
-    [ "$n" -gt 0 ] || skip "no virtio self-test unikernels built yet"
+    check_selftest_notes virtio 1
+    [ "$N" -gt 0 ] || skip "no virtio self-test unikernels built yet"
 }

@@ -10,137 +10,71 @@
 bats_require_minimum_version 1.5.0
 load lib
 load tools/selftest
-
-# run_ut NAME [ARGS...]: NAME under solo5-hvt with the options in UT_OPTS.
-run_ut() {
-    local name=$1
-    shift
-    run timeout "${UT_TIMEOUT:-60}" "$HVT" "${UT_OPTS[@]}" -- "$(ut "$name")" "$@"
-}
+load tender-selftests
 
 setup() {
     skip_unless_kvm
-    [ -x "$HVT" ] || { echo "$HVT is not built (run make)" >&2; return 1; }
-    UT_OPTS=()
-    WORK=$BATS_TEST_TMPDIR
+    selftests_setup hvt
+}
+
+teardown() {
+    bg_cleanup
 }
 
 # ---------------------------------------------------------------- start-up
 
 @test "hello: no arguments give an empty command line" {
-    run_ut hello
-    expect_success
-    expect_line '^Hello, World$'
-    expect_cmdline ''
+    tender_test hvt tc_hello_no_args
 }
 
 @test "hello: arguments arrive joined by single spaces" {
-    run_ut hello one two three
-    expect_success
-    expect_cmdline 'one two three'
-    # Arguments keep their own spaces; only the joins are single.
-    run_ut hello 'a  b' c '' d
-    expect_success
-    expect_cmdline 'a  b c  d'
+    tender_test hvt tc_hello_args_joined
 }
 
 @test "hello: options after the unikernel belong to the unikernel" {
-    run_ut hello --mem=5 --block:x=y -- --help
-    expect_success
-    expect_cmdline '--mem=5 --block:x=y -- --help'
-    # Without '--', the first non-option is the unikernel all the same.
-    run timeout 60 "$HVT" "$(ut hello)" --mem=5 x
-    expect_success
-    expect_cmdline '--mem=5 x'
+    tender_test hvt tc_hello_options_after
 }
 
 @test "hello: the bindings print a banner and an exit line" {
-    run_ut hello
-    expect_success
-    [ "${lines[0]}" != "Hello, World" ] || { echo "no banner before the output" >&2; false; }
-    [ "${lines[-1]}" != "SUCCESS" ] || { echo "no exit line after the output" >&2; false; }
-    # The console is the tender's stdout, and the tender says nothing else.
-    run --separate-stderr timeout 60 "$HVT" "$(ut hello)" x
-    expect_status 0
-    [ -z "$stderr" ] || { echo "unexpected stderr: $stderr" >&2; false; }
-    expect_line '^Hello, World$'
+    tender_test hvt tc_hello_banner
 }
 
 @test "hello: a long command line arrives intact" {
-    local long
-    long=$(head -c 6000 /dev/zero | tr '\0' 'x')
-    run_ut hello "$long" end
-    expect_success
-    expect_cmdline "$long end"
+    tender_test hvt tc_hello_long_cmdline
 }
 
 @test "hello: a command line beyond the limit is refused, not truncated" {
-    local huge
-    huge=$(head -c 20000 /dev/zero | tr '\0' 'x')
-    run --separate-stderr timeout 60 "$HVT" "$(ut hello)" "$huge"
-    expect_status 1
-    [ -z "$output" ] || { echo "the unikernel ran: $output" >&2; false; }
-    [ "${#stderr_lines[@]}" -eq 1 ] && [[ ${stderr_lines[0]} == "solo5-hvt: error: "* ]] ||
-        { echo "expected one error line, got: $stderr" >&2; false; }
+    tender_test hvt tc_hello_cmdline_limit
 }
 
 @test "quiet: --solo5:quiet leaves only the unikernel's output" {
-    run_ut quiet --solo5:quiet
-    expect_success
-    [ "$output" = "$(printf "quiet: cmdline=''\nSUCCESS")" ] ||
-        { echo "expected only the test's lines, got:" >&2; echo "$output" >&2; false; }
-    run_ut quiet --solo5:quiet a b
-    expect_success
-    [ "$output" = "$(printf "quiet: cmdline='a b'\nSUCCESS")" ] ||
-        { echo "expected only the test's lines, got:" >&2; echo "$output" >&2; false; }
+    tender_test hvt tc_quiet_only_output
 }
 
 @test "quiet: --solo5: options count only at the start" {
-    run_ut quiet a --solo5:quiet
-    expect_success
-    expect_line "^quiet: cmdline='a --solo5:quiet'$"
-    [ "${lines[0]}" != "quiet: cmdline='a --solo5:quiet'" ] ||
-        { echo "the banner is missing" >&2; false; }
+    tender_test hvt tc_quiet_at_start
 }
 
 @test "quiet: an unknown --solo5: option is an error" {
-    run_ut quiet --solo5:bogus
-    expect_no_verdict
-    [ "$status" -ne 0 ] || { echo "status 0 for an unknown option" >&2; false; }
-    [ "$status" -lt 128 ] || { echo "status $status (signal?)" >&2; false; }
-    expect_line 'bogus'
-    run_ut quiet --solo5:quiet --solo5:bogus=1
-    expect_no_verdict
-    [ "$status" -ne 0 ]
-    expect_line 'bogus'
+    tender_test hvt tc_quiet_unknown_option
 }
 
 @test "exitcode: the exit status passes through" {
-    local n how
-    for how in exit return; do
-        for n in 0 1 2 42 100 128 200 254 255; do
-            run_ut exitcode --solo5:quiet "$how" "$n"
-            expect_status "$n"
-            expect_line "^exitcode: ending with status $n via"
-        done
-    done
+    tender_test hvt tc_exitcode
 }
 
 # ----------------------------------------------------------- memory, CPU
 
 @test "globals: data and BSS are loaded, writes stick" {
-    run_ut globals
-    expect_success
+    tender_test hvt tc_globals
 }
 
 @test "fpu: SSE and x87 arithmetic works in the application" {
-    run_ut fpu
-    expect_success
+    tender_test hvt tc_fpu
 }
 
 @test "tls: two TLS blocks hold separate .tdata and .tbss" {
-    run_ut tls
-    expect_success
+    tender_test hvt tc_tls
 }
 
 @test "notls: TLS calls work without TLS variables" {
@@ -149,177 +83,67 @@ setup() {
 }
 
 @test "ssp: a smashed stack canary aborts" {
-    run_ut ssp
-    expect_abort 'stack'
-    expect_line '^ssp: smashing the stack$'
+    tender_test hvt tc_ssp_abort
 }
 
 @test "ssp: the canary is not 0 and differs from run to run" {
-    local g1 g2
-    run_ut ssp guard
-    expect_success
-    g1=$(sed -n 's/^ssp: guard=//p' <<<"$output")
-    run_ut ssp guard
-    expect_success
-    g2=$(sed -n 's/^ssp: guard=//p' <<<"$output")
-    [ -n "$g1" ] && [ "$g1" != "$g2" ] ||
-        { echo "the same canary twice: $g1" >&2; false; }
+    tender_test hvt tc_ssp_canary_random
 }
 
 @test "zeropage: NULL reads, writes and calls fault" {
-    local how
-    for how in read write exec; do
-        run_ut zeropage "$how"
-        expect_abort 'page fault|#PF'
-        expect_line "^zeropage: .* address 0$"
-    done
+    tender_test hvt tc_zeropage
 }
 
 @test "wnox: code is not writable" {
-    run_ut wnox write-code
-    expect_fault
-    expect_line '^wnox: writing to code$'
+    tender_test hvt tc_wnox_code
 }
 
 @test "wnox: data, rodata, BSS, heap and stack are not executable" {
-    local where
-    for where in data rodata bss heap stack; do
-        run_ut wnox "exec-$where"
-        expect_fault
-        expect_line '^wnox: executing '
-    done
+    tender_test hvt tc_wnox_data
 }
 
 @test "exception: fatal exceptions abort, naming the trap" {
-    run_ut exception ud
-    expect_abort 'invalid opcode|#UD'
-    run_ut exception de
-    expect_abort 'divide|#DE'
-    run_ut exception gp
-    expect_abort 'general protection|#GP'
-    # int3 from the application: #BP, or #GP where the gate is kernel-only.
-    run_ut exception bp
-    expect_abort 'breakpoint|#BP|general protection|#GP'
+    tender_test hvt check_exceptions
 }
 
 @test "abort: solo5_abort() gives status 255 and an ABORT line" {
-    run_ut abort
-    expect_abort
-    expect_line '^abort: calling solo5_abort\(\)$'
+    tender_test hvt tc_abort
 }
 
 @test "time: clocks, yield deadlines, wall clock near the host's" {
-    run_ut time "$(date +%s)"
-    expect_success
+    tender_test hvt tc_time
 }
 
 # ------------------------------------------------------------------ block
 
-# make_disk PATH BYTES: a sparse file of BYTES.
-make_disk() {
-    rm -f "$1"
-    truncate -s "$2" "$1"
-}
-
 @test "block: 512-byte sectors, data in the backing file" {
-    make_disk "$WORK/disk" 8M
-    UT_OPTS=(--block:storage="$WORK/disk")
-    run_ut block
-    expect_success
-    expect_line '^block: capacity=8388608 block_size=512$'
-    check_block_markers "$WORK/disk" 512
-    [ "$(stat -c %s "$WORK/disk")" -eq 8388608 ] || { echo "backing file changed size" >&2; false; }
+    tender_test hvt tc_block_512
 }
 
 @test "block: 4096-byte sectors" {
-    make_disk "$WORK/disk" 8M
-    UT_OPTS=(--block:storage="$WORK/disk" --block-sector-size:storage=4096)
-    run_ut block
-    expect_success
-    expect_line '^block: capacity=8388608 block_size=4096$'
-    check_block_markers "$WORK/disk" 4096
+    tender_test hvt tc_block_4096
 }
 
 @test "block: 1024- and 65536-byte sectors" {
-    local bs
-    for bs in 1024 65536; do
-        make_disk "$WORK/disk" 8M
-        UT_OPTS=(--block:storage="$WORK/disk" --block-sector-size:storage=$bs)
-        run_ut block
-        expect_success
-        expect_line "^block: capacity=8388608 block_size=$bs\$"
-        check_block_markers "$WORK/disk" $bs
-    done
+    tender_test hvt tc_block_sizes
 }
 
 @test "block: a device smaller than the largest I/O" {
-    # 48 KiB: multi-block calls are capped by the device, not by
-    # SOLO5_BLOCK_IO_MAX, and the end checks still hold.
-    make_disk "$WORK/disk" 49152
-    UT_OPTS=(--block:storage="$WORK/disk")
-    run_ut block
-    expect_success
-    check_block_markers "$WORK/disk" 512
+    tender_test hvt tc_block_small_device
 }
 
 @test "block: data already in the backing file is what the guest reads" {
-    make_disk "$WORK/disk" 1M
-    UT_OPTS=(--block:storage="$WORK/disk")
-    run_ut block
-    expect_success
-    # A second run reads the first run's markers back through its own
-    # checks; the file must still hold them afterwards.
-    run_ut block
-    expect_success
-    check_block_markers "$WORK/disk" 512
+    tender_test hvt tc_block_existing_data
 }
 
 # ---------------------------------------------------------------- signals
 
-# signal_test SIG: start the signal test, send SIG once it sleeps, expect
-# status 128 + SIG and the block written before it in the file.
-signal_test() {
-    local sig=$1 num pid i st
-    num=$(kill -l "$sig")
-    make_disk "$WORK/disk" 1M
-    # Background jobs of a non-interactive shell ignore SIGINT; restore
-    # the default so the tender sees what a terminal user would send.
-    # Emptied first: the loop below must not find the last run's line.
-    : >"$WORK/out"
-    env --default-signal=INT,TERM timeout 60 "$HVT" --block:storage="$WORK/disk" \
-        -- "$(ut signal)" >"$WORK/out" 2>&1 &
-    pid=$!
-    for i in $(seq 1 200); do
-        grep -q '^signal: ready, sleeping$' "$WORK/out" && break
-        sleep 0.1
-    done
-    grep -q '^signal: ready, sleeping$' "$WORK/out" || {
-        kill -KILL "$pid" 2>/dev/null; cat "$WORK/out" >&2; return 1; }
-    # A completed write is visible to readers of the file at once, not
-    # only after the tender exits.
-    [ "$(block_at "$WORK/disk" 0 512)" = "solo5 signal test: written before the signal" ] || {
-        kill -KILL "$pid" 2>/dev/null
-        echo "a completed block write is not in the backing file yet" >&2
-        return 1
-    }
-    # timeout forwards the signal to the tender and exits with its status.
-    kill -"$sig" "$pid"
-    st=0
-    wait "$pid" || st=$?
-    output=$(cat "$WORK/out")
-    status=$st
-    expect_status $((128 + num))
-    no_line 'FAILURE|SUCCESS'
-    [ "$(block_at "$WORK/disk" 0 512)" = "solo5 signal test: written before the signal" ] ||
-        { echo "the block written before the signal is missing" >&2; false; }
-}
-
 @test "signal: SIGTERM stops a sleeping unikernel with status 143" {
-    signal_test TERM
+    tender_test hvt signal_test TERM
 }
 
 @test "signal: SIGINT stops a sleeping unikernel with status 130" {
-    signal_test INT
+    tender_test hvt signal_test INT
 }
 
 # ---------------------------------------------------- a hostile guest
@@ -414,48 +238,23 @@ heap_mib() {
 }
 
 @test "memory: an access past the end of guest memory faults" {
-    UT_OPTS=(--mem=32)
-    run_ut memory beyond
-    expect_fault
-    expect_line '^memory: reading past the end of memory$'
+    tender_test hvt tc_memory_beyond
 }
 
 # ---------------------------------------------------------------- console
 
 @test "console: bytes pass unchanged, 0 to 255, small and large writes" {
-    local line='the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGH'
-    {
-        echo "console: begin"
-        # shellcheck disable=SC2046
-        printf "$(printf '\\%03o' $(seq 0 255))"
-        echo
-        yes "$line" | head -n 1563
-        echo "console: end"
-        echo "SUCCESS"
-    } >"$WORK/expected"
-    timeout 60 "$HVT" -- "$(ut console)" --solo5:quiet >"$WORK/got"
-    cmp "$WORK/expected" "$WORK/got" || {
-        echo "console output differs from what was written" >&2
-        cmp -l "$WORK/expected" "$WORK/got" | head >&2
-        false
-    }
+    tender_test hvt tc_console
 }
 
 # ---------------------------------------------------------------- sandbox
 
 @test "sandbox: the guest runs under the tender's seccomp filter" {
-    local pid tender i
-    make_disk "$WORK/disk" 1M
-    timeout 60 "$HVT" --block:storage="$WORK/disk" -- "$(ut signal)" >"$WORK/out" 2>&1 &
-    pid=$!
-    for i in $(seq 1 200); do
-        grep -q '^signal: ready, sleeping$' "$WORK/out" && break
-        sleep 0.1
-    done
-    tender=$(pgrep -P "$pid" | head -n1)
-    local seccomp
-    seccomp=$(sed -n 's/^Seccomp:[[:space:]]*//p' "/proc/$tender/status" 2>/dev/null)
-    kill "$pid"
-    wait "$pid" || true
+    local tender seccomp
+    start_signal_ut
+    tender=$(tender_pid)
+    seccomp=$(proc_status "$tender" Seccomp)
+    stop_signal_ut
     [ "$seccomp" = 2 ] || { echo "tender $tender has Seccomp: '$seccomp', not 2 (filter)" >&2; false; }
 }
+

@@ -630,24 +630,27 @@ without() {
 ARGS=(hello 'with space' "it's" 'x,y' '$root' 'q"\z')
 SEEN='/kernel hello with space it'"'"'s x,y \$root q"\\z'
 
-@test "boot: SYSLINUX, BIOS: IDE, virtio-blk, virtio-scsi" {
-    mk -b syslinux "$WORK/d.img" "$KERNEL" "${ARGS[@]}"
-    expect_status 0
+# boots_from_bios_disks LOADER: $WORK/d.img boots under BIOS from an IDE,
+# a virtio-blk and a virtio-scsi disk, each time through LOADER.
+boots_from_bios_disks() {
+    local disk
     for disk in ide virtio-blk virtio-scsi; do
         boot bios $disk "$WORK/d.img"
         expect_booted "$SEEN"
-        expect_line '^mbtest: loader=SYSLINUX'
+        expect_line "^mbtest: loader=$1"
     done
+}
+
+@test "boot: SYSLINUX, BIOS: IDE, virtio-blk, virtio-scsi" {
+    mk -b syslinux "$WORK/d.img" "$KERNEL" "${ARGS[@]}"
+    expect_status 0
+    boots_from_bios_disks SYSLINUX
 }
 
 @test "boot: GRUB, BIOS: IDE, virtio-blk, virtio-scsi" {
     mk -b grub -F bios "$WORK/d.img" "$KERNEL" "${ARGS[@]}"
     expect_status 0
-    for disk in ide virtio-blk virtio-scsi; do
-        boot bios $disk "$WORK/d.img"
-        expect_booted "$SEEN"
-        expect_line '^mbtest: loader=GRUB'
-    done
+    boots_from_bios_disks GRUB
 }
 
 @test "boot: GRUB, UEFI (OVMF): IDE, virtio-blk, virtio-scsi" {

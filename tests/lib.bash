@@ -34,35 +34,31 @@ ut() {
     echo "$TB/$1/$1.${TARGET:-hvt}"
 }
 
+# output_fails MESSAGE: says MESSAGE, then shows $output, on stderr;
+# returns 1 (for the expect_ functions).
+output_fails() {
+    echo "$1" >&2
+    echo "--- output was:" >&2
+    echo "$output" >&2
+    return 1
+}
+
 # expect_line REGEX: $output has a line matching the extended REGEX.
 expect_line() {
-    if ! grep -qE -- "$1" <<<"$output"; then
-        echo "expected a line matching: $1" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
-    fi
+    grep -qE -- "$1" <<<"$output" || output_fails "expected a line matching: $1"
 }
 
 # expect_no_line REGEX: no line of $output matches the extended REGEX.
 # (A bare `! grep` cannot fail a test: set -e ignores negated commands.)
 expect_no_line() {
     if grep -qE -- "$1" <<<"$output"; then
-        echo "expected no line matching: $1" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
+        output_fails "expected no line matching: $1"
     fi
 }
 
 # expect_status N: $status is N.
 expect_status() {
-    if [ "$status" -ne "$1" ]; then
-        echo "expected status $1, got $status" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
-    fi
+    [ "$status" -eq "$1" ] || output_fails "expected status $1, got $status"
 }
 
 # Network namespaces: every network test makes its own and removes it,
@@ -102,4 +98,96 @@ netns_cleanup() {
     [ -n "${NS:-}" ] && ip netns del "$NS" 2>/dev/null
     NS=
     return 0
+}
+
+# Suites that run the same cases on solo5-hvt and solo5-spt keep each
+# case's body once (tests/tender-*.bash) and their own @test lines.
+# tender_use TARGET: the suite's tender, hvt or spt: sets $TARGET (for ut),
+# $TENDER (the tender's path) and $UT_HOST_FAULT (its error prefix); fails
+# when the tender is not built.
+tender_use() {
+    TARGET=$1
+    TENDER=$BIN/solo5-$1
+    UT_HOST_FAULT="^solo5-$1: "
+    [ -x "$TENDER" ] || { echo "$TENDER is not built (run make)" >&2; return 1; }
+}
+
+# tender_test TARGET CASE [ARGS...]: runs the shared CASE with ARGS in a
+# suite whose setup chose TARGET with tender_use; fails, without running
+# it, when the suite chose another tender (a line taken from the other
+# suite and not adapted).
+tender_test() {
+    if [ "${TARGET:-}" != "$1" ]; then
+        echo "this test is for solo5-$1, the suite set up '${TARGET:-}'" >&2
+        return 1
+    fi
+    shift
+    "$@"
+}
+
+# wait_for_line FILE REGEX PID [TRIES]: waits, 0.1 s at a time and at most
+# TRIES times (default 300), until FILE has a line matching the extended
+# REGEX. Fails, showing FILE, when PID (the process writing it) ends first
+# or time runs out.
+wait_for_line() {
+    local i
+    for i in $(seq 1 "${4:-300}"); do
+        grep -qE -- "$2" "$1" && return 0
+        kill -0 "$3" 2>/dev/null || break
+        sleep 0.1
+    done
+    # The process may have written the line just before it ended.
+    grep -qE -- "$2" "$1" && return 0
+    echo "no line matching '$2' from process $3; it wrote:" >&2
+    cat "$1" >&2
+    return 1
+}
+
+# finish_bg PID GRACE: waits up to GRACE seconds for the background
+# process PID to end on its own, then stops it; sets $status, $output
+# (from $WORK/out) and $lines as bats' run does.
+finish_bg() {
+    local i st=0
+    for i in $(seq 1 $(($2 * 10))); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$1" 2>/dev/null; then
+        echo "process $1 was still running after $2 s; stopping it" >&2
+        kill "$1"
+    fi
+    wait "$1" || st=$?
+    status=$st
+    output=$(cat "$WORK/out")
+    mapfile -t lines <<<"$output"
+}
+
+# bg_cleanup: for teardown: stops the background process $UT_PID that a
+# failed test left running, and removes the test's namespace, if any.
+bg_cleanup() {
+    if [ -n "${UT_PID:-}" ]; then
+        kill "$UT_PID" 2>/dev/null
+        wait "$UT_PID" 2>/dev/null
+    fi
+    UT_PID=
+    netns_cleanup
+}
+
+# in_ns CMD...: runs CMD inside the test's namespace $NS.
+in_ns() {
+    ip netns exec "$NS" "$@"
+}
+
+# ping_ok ADDR [PING OPTIONS...]: pings ADDR from $NS and requires every
+# echo to be answered (within $PING_TIMEOUT seconds, default 60, scaled
+# by slow).
+ping_ok() {
+    local addr=$1 out
+    shift
+    out=$(in_ns timeout "$(slow "${PING_TIMEOUT:-60}")" ping "$@" "$addr" 2>&1)
+    if ! grep -q ', 0% packet loss' <<<"$out"; then
+        echo "ping $* $addr lost packets or failed:" >&2
+        echo "$out" >&2
+        return 1
+    fi
 }

@@ -129,7 +129,7 @@ unseal() {
 @test "unseal: INT 0x80 enters no gate" {
     skip_unless_kvm
     run timeout 30 "$HVT" -- "$(ut unseal)" --solo5:quiet int
-    no_line 'ESCAPED'
+    expect_no_line 'ESCAPED'
     # Hardware KVM: #GP (past the IDT's 32 gates). PVM: #UD.
     expect_status 255
     expect_line '^unseal: int at 0x80$'

@@ -44,6 +44,15 @@ static inline void puts_(const char *s)
     solo5_console_write(s, str_len(s));
 }
 
+/* Writes the line PREFIX TEXT: PREFIX carries its own separator
+ * ("hostile: "), TEXT is any string (a case name, a command line). */
+static inline void say(const char *prefix, const char *text)
+{
+    puts_(prefix);
+    puts_(text);
+    puts_("\n");
+}
+
 /* Writes V in decimal. */
 static inline void put_u64(uint64_t v)
 {
@@ -74,9 +83,7 @@ static int failures;
 static inline void check(int ok, const char *what)
 {
     if (!ok) {
-        puts_("FAILURE: ");
-        puts_(what);
-        puts_("\n");
+        say("FAILURE: ", what);
         failures++;
     }
 }

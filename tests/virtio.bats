@@ -35,11 +35,7 @@ setup() {
 }
 
 teardown() {
-    if [ -n "${UT_PID:-}" ]; then
-        kill "$UT_PID" 2>/dev/null
-        wait "$UT_PID" 2>/dev/null
-    fi
-    netns_cleanup
+    bg_cleanup
 }
 
 # run_ut NAME [ARGS...]: NAME under solo5-virtio-run -H $HV with UT_OPTS.
@@ -126,16 +122,7 @@ run_ut() {
 
 # bats test_tags=hvs
 @test "console: bytes pass unchanged through the UART, 0 to 255, small and large writes" {
-    local line='the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGH'
-    {
-        echo "console: begin"
-        # shellcheck disable=SC2046
-        printf "$(printf '\\%03o' $(seq 0 255))"
-        echo
-        yes "$line" | head -n 1563
-        echo "console: end"
-        echo "SUCCESS"
-    } >"$WORK/expected"
+    console_expected >"$WORK/expected"
     for HV in "${HVS[@]}"; do
         timeout 180 "$RUN" -q -H "$HV" "$(ut console)" --solo5:quiet >"$WORK/got"
         cmp "$WORK/expected" "$WORK/got" ||
@@ -214,14 +201,7 @@ run_ut() {
 # bats test_tags=hvs
 @test "exception: fatal exceptions abort, naming the trap" {
     for HV in "${HVS[@]}"; do
-        run_ut exception ud
-        expect_abort 'invalid opcode|#UD'
-        run_ut exception de
-        expect_abort 'divide|#DE'
-        run_ut exception gp
-        expect_abort 'general protection|#GP'
-        run_ut exception bp
-        expect_abort 'breakpoint|#BP|general protection|#GP'
+        check_exceptions
     done
 }
 
@@ -244,7 +224,7 @@ run_ut() {
         run_ut virtio-cpl0 --solo5:quiet resetup
         expect_abort 'page fault .*write access'
         expect_line '^virtio-cpl0: clearing the set-up flag$'
-        no_line '^virtio-cpl0: asking CPL0'
+        expect_no_line '^virtio-cpl0: asking CPL0'
     done
 }
 
@@ -260,7 +240,7 @@ run_ut() {
         done
         run_ut unseal --solo5:quiet int
         expect_abort '#GP|#UD'
-        no_line 'ESCAPED'
+        expect_no_line 'ESCAPED'
     done
 }
 
@@ -272,7 +252,7 @@ run_ut() {
         for how in syscall int80 cr3 wrmsr hlt portout highmem; do
             run_ut hostile --solo5:quiet "$how"
             expect_abort
-            no_line 'ESCAPED'
+            expect_no_line 'ESCAPED'
         done
     done
 }
@@ -362,29 +342,31 @@ run_ut() {
     done
 }
 
+# block_on_new_disk REGEX: the block test, on a new 1 MiB $WORK/disk that
+# UT_OPTS or SOLO5_VIRTIO_QEMU_ARGS attach, succeeds, reports its device
+# in a line matching REGEX, and leaves its markers in the file.
+block_on_new_disk() {
+    rm -f "$WORK/disk"
+    truncate -s 1M "$WORK/disk"
+    run_ut block
+    expect_success
+    expect_line "$1"
+    check_block_markers "$WORK/disk" 512
+}
+
 # bats test_tags=hvs
 @test "q35: a disk behind a PCIe root port (modern-only) on a secondary bus" {
     for HV in "${HVS[@]}"; do
-        rm -f "$WORK/disk"
-        truncate -s 1M "$WORK/disk"
         SOLO5_VIRTIO_QEMU_ARGS="-M q35 -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 -drive file=$WORK/disk,if=none,id=rd,format=raw -device virtio-blk-pci,drive=rd,bus=rp1" \
-            run_ut block
-        expect_success
-        expect_line "^Solo5: block 'storage': virtio-blk 01:00\\.0 \\(modern\\)"
-        check_block_markers "$WORK/disk" 512
+            block_on_new_disk "^Solo5: block 'storage': virtio-blk 01:00\\.0 \\(modern\\)"
     done
 }
 
 # bats test_tags=hvs
 @test "pci: a disk at slot 5 behind a PCI-to-PCI bridge is found" {
     for HV in "${HVS[@]}"; do
-        rm -f "$WORK/disk"
-        truncate -s 1M "$WORK/disk"
         SOLO5_VIRTIO_QEMU_ARGS="-device pci-bridge,id=br1,chassis_nr=1 -drive file=$WORK/disk,if=none,id=bd,format=raw -device virtio-blk-pci,drive=bd,bus=br1,addr=5" \
-            run_ut block
-        expect_success
-        expect_line "^Solo5: block 'storage': virtio-blk 01:05\\.0 "
-        check_block_markers "$WORK/disk" 512
+            block_on_new_disk "^Solo5: block 'storage': virtio-blk 01:05\\.0 "
     done
 }
 
@@ -395,14 +377,9 @@ run_ut() {
         for mode in legacy modern; do
             local other=modern
             [ "$mode" = modern ] && other=legacy
-            rm -f "$WORK/disk"
-            truncate -s 1M "$WORK/disk"
             UT_OPTS=(-d "$WORK/disk")
             SOLO5_VIRTIO_QEMU_ARGS="-global virtio-blk-pci.disable-$other=on -global virtio-blk-pci.disable-$mode=off" \
-                run_ut block
-            expect_success
-            expect_line "^Solo5: block 'storage': virtio-blk .* \\($mode\\)"
-            check_block_markers "$WORK/disk" 512
+                block_on_new_disk "^Solo5: block 'storage': virtio-blk .* \\($mode\\)"
         done
     done
 }
@@ -427,21 +404,16 @@ run_ut() {
         run_ut block
         expect_abort 'without a device'
         expect_line "manifest entry 'storage' \\(BLOCK_BASIC\\) has no"
-        no_line '^block: '
+        expect_no_line '^block: '
     done
 }
 
 # --------------------------------------------------------------- network
 
-# in_ns CMD...: runs CMD inside the test's namespace.
-in_ns() {
-    ip netns exec "$NS" "$@"
-}
-
 # start_ut NAME [ARGS...]: NAME in the namespace in the background, output
 # in $WORK/out; returns once it says "net: ready".
 start_ut() {
-    local name=$1 i
+    local name=$1
     shift
     echo "# under -H $HV: $name $*" >&2
     # Each run has a new random MAC: forget the last run's.
@@ -454,45 +426,23 @@ start_ut() {
     ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" "$RUN" -q -H "$HV" \
         "${UT_OPTS[@]}" "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
     UT_PID=$!
-    for i in $(seq 1 600); do
-        grep -q '^net: ready$' "$WORK/out" && return 0
-        kill -0 "$UT_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "the unikernel did not get ready:" >&2
-    cat "$WORK/out" >&2
-    return 1
+    wait_for_line "$WORK/out" '^net: ready$' "$UT_PID" 600
 }
 
 # finish_ut: waits up to 30 s for the background unikernel to end, then
 # stops it; sets $status and $output.
 finish_ut() {
-    local i st=0
-    for i in $(seq 1 300); do
-        kill -0 "$UT_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill "$UT_PID" 2>/dev/null && echo "still running after 30 s; stopped" >&2
-    wait "$UT_PID" || st=$?
+    finish_bg "$UT_PID" 30
     UT_PID=
-    status=$st
-    output=$(cat "$WORK/out")
-    mapfile -t lines <<<"$output"
 }
 
-# ping_ok ADDR [PING OPTIONS...]: every echo from the namespace is answered.
-ping_ok() {
-    local addr=$1 out
-    shift
-    out=$(in_ns timeout "${PING_TIMEOUT:-120}" ping "$@" "$addr" 2>&1)
-    grep -q ', 0% packet loss' <<<"$out" ||
-        { echo "ping $* $addr lost packets or failed:" >&2; echo "$out" >&2; return 1; }
-}
-
+# net_setup: skips without a tun device or ping; a fresh namespace; pings
+# wait up to 120 s (QEMU under emulation answers slowly).
 net_setup() {
     [ -c /dev/net/tun ] || skip "no /dev/net/tun"
     skip_unless_cmd ping iputils-ping
     netns_create
+    PING_TIMEOUT=120
 }
 
 # bats test_tags=hvs
@@ -553,18 +503,7 @@ net_setup() {
     netns_tap tap1 10.1.0.1/24
     UT_OPTS=(-n tap0 -n tap1)
     for HV in "${HVS[@]}"; do
-        start_ut net2 service0=10.0.0.2 service1=10.1.0.2 limit=2006
-        ping_ok 10.0.0.2 -c 3 -i 0.2 -W 5
-        ping_ok 10.1.0.2 -c 3 -i 0.2 -W 5
-        local p0 p1 st=0
-        PING_TIMEOUT=300 ping_ok 10.0.0.2 -f -c 1000 -q & p0=$!
-        PING_TIMEOUT=300 ping_ok 10.1.0.2 -f -c 1000 -q & p1=$!
-        wait "$p0" || st=1
-        wait "$p1" || st=1
-        [ "$st" -eq 0 ]
-        finish_ut
-        expect_success
-        expect_line '^net: answered 2006 echo requests$'
+        check_net2 1000
     done
 }
 
@@ -627,7 +566,7 @@ net_setup() {
 # bats test_tags=hvs
 @test "power button: a waiting or busily yielding unikernel powers off when it is pressed" {
     skip_unless_cmd python3
-    local sock=$WORK/mon i mode
+    local sock=$WORK/mon mode
     for HV in "${HVS[@]}"; do
         for mode in waiting busy; do
             rm -f "$sock"
@@ -636,11 +575,7 @@ net_setup() {
             SOLO5_VIRTIO_QEMU_ARGS="-monitor unix:$sock,server=on,wait=off" \
                 timeout 180 "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 "$mode" >"$WORK/out" 2>&1 3>&- &
             UT_PID=$!
-            for i in $(seq 1 600); do
-                grep -q "^idle: $mode$" "$WORK/out" && break
-                sleep 0.1
-            done
-            grep -q "^idle: $mode$" "$WORK/out" || { cat "$WORK/out" >&2; false; }
+            wait_for_line "$WORK/out" "^idle: $mode\$" "$UT_PID" 600
             python3 - "$sock" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
@@ -656,19 +591,10 @@ while got.count(b"(qemu)") < 2:
 s.close()
 PY
             # Well before the 120 s the guest would sleep.
-            for i in $(seq 1 300); do
-                kill -0 "$UT_PID" 2>/dev/null || break
-                sleep 0.1
-            done
-            local st=0
-            kill -0 "$UT_PID" 2>/dev/null && { kill "$UT_PID"; echo "still running" >&2; }
-            wait "$UT_PID" || st=$?
-            UT_PID=
-            output=$(cat "$WORK/out")
-            status=$st
+            finish_ut
             expect_status 0
             expect_line '^Solo5: power button pressed, powering off$'
-            no_line 'deadline reached'
+            expect_no_line 'deadline reached'
         done
     done
 }
@@ -687,10 +613,7 @@ PY
             "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 3>&- &
             UT_PID=$!
             set +m
-            for i in $(seq 1 600); do
-                grep -q '^idle: waiting$' "$WORK/out" && break
-                sleep 0.1
-            done
+            wait_for_line "$WORK/out" '^idle: waiting$' "$UT_PID" 600
             kill -"$sig" "$UT_PID"
             local st=0
             wait "$UT_PID" || st=$?

@@ -4,20 +4,12 @@
 # Prints a table; every timing is a median with its spread over many runs.
 set -u
 cd "$(dirname "$0")/../.."
-TOP=$PWD
-BIN=$TOP/build/bin TB=$TOP/build/tests BB=$TOP/build/bench
 RUNS=${BENCH_RUNS:-30}
-WORK=$(mktemp -d)
-NS=
-cleanup() {
-    [ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is not installed (ci/install-deps.sh)"; exit 1; }
 
 . tests/bench/lib.bash
+bench_start
 
 # hvt_unmeasurable: why hvt cannot be measured here ("" when it can).
 # Figures from KVM emulated by QEMU (the test VM) or from no KVM at all
@@ -46,42 +38,17 @@ hvt_bench() {
 
     echo
     echo "== tender memory =="
-    "$BB/maxrss" "$BIN/solo5-hvt" "$TB/hello/hello.hvt" --solo5:quiet >/dev/null 2>"$WORK/rss"
-    row "solo5-hvt hello peak RSS (512 MiB guest)" "$(sed -n 's/maxrss_kib=//p' "$WORK/rss") KiB" "" ""
-    "$BB/maxrss" /bin/true 2>"$WORK/rss"
-    row "/bin/true peak RSS (baseline)" "$(sed -n 's/maxrss_kib=//p' "$WORK/rss") KiB" "" ""
+    rss_rows "solo5-hvt hello peak RSS (512 MiB guest)" "$BIN/solo5-hvt" "$TB/hello/hello.hvt" --solo5:quiet
 
     echo
     echo "== hvt block I/O (64 MiB file, in-guest timing) =="
-    truncate -s 64M "$WORK/disk.img"
-    "$BIN/solo5-hvt" --block:storage="$WORK/disk.img" "$TB/benchblock/benchblock.hvt" --solo5:quiet >"$WORK/blk" 2>&1
-    awk '/^benchblock: (write|read)/ { printf "%-44s %14s\n", $2 " in calls of " $3 " bytes", $5 " KiB/s" }' "$WORK/blk"
-    one=$(awk '$2=="write" && $3<=4096 {print $5}' "$WORK/blk")
-    multi=$(awk '$2=="write" && $3==1048576 {print $5}' "$WORK/blk")
-    [ -n "$one" ] && [ -n "$multi" ] && echo "   multi-block (1 MiB) / one-block write throughput = $(ratio "$multi" "$one")x"
+    block_rows "$BIN/solo5-hvt" "$TB/benchblock/benchblock.hvt"
 
     echo
     echo "== hvt network (ping flood from the host, private namespace) =="
     if [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ]; then
-        netns_up
-        COUNT=${BENCH_PINGS:-20000}
-        # ping -f keeps one echo in flight (a latency figure); with a preload
-        # several are in flight and the rings batch them (a throughput figure).
-        for preload in 1 32; do
-            ip netns exec "$NS" timeout 300 "$BIN/solo5-hvt" --net:service0=tap0 \
-                "$TB/net/net.hvt" --solo5:quiet "limit=$((COUNT + 1))" >"$WORK/net" 2>&1 &
-            upid=$!
-            ip netns exec "$NS" ping -c 1 -W 5 10.0.0.2 >/dev/null 2>&1
-            start=$(date +%s.%N)
-            ip netns exec "$NS" ping -f -q -l "$preload" -c "$COUNT" 10.0.0.2 >"$WORK/ping" 2>&1
-            end=$(date +%s.%N)
-            wait $upid
-            loss=$(grep -o '[0-9.]*% packet loss' "$WORK/ping")
-            rtt=$(sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$WORK/ping")
-            pps=$(python3 -c "print('%.0f' % ($COUNT / ($end - $start)))")
-            row "ping -f -l $preload: echo replies per second" "$pps" "" "($COUNT pings, $loss, avg rtt ${rtt} ms)"
-        done
-        ip netns del "$NS"; NS=
+        flood_rows hvt "${BENCH_PINGS:-20000}" "$BIN/solo5-hvt" --net:service0=tap0 \
+            "$TB/net/net.hvt" --solo5:quiet
     else
         echo "   SKIPPED: needs root and /dev/net/tun"
     fi

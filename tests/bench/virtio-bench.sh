@@ -6,15 +6,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/bench/lib.bash
-BIN=$PWD/build/bin TB=$PWD/build/tests
+bench_start
 RUNS=${BENCH_QEMU_RUNS:-5}
-WORK=$(mktemp -d)
-NS=
-cleanup() {
-    [ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 [ -x "$BIN/solo5-virtio-run" ] && [ -f "$TB/hello/hello.virtio" ] ||
     { echo "virtio-bench: build first (make)"; exit 1; }
@@ -75,28 +68,8 @@ fi
 echo
 echo "== virtio network (ping flood from the host, private namespace) =="
 if [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ] && [ -w /dev/kvm ]; then
-    netns_up
-    COUNT=${BENCH_VIRTIO_PINGS:-10000}
-    for preload in 1 32; do
-        ip netns exec "$NS" timeout 300 "$BIN/solo5-virtio-run" -q -H kvm -n tap0 \
-            "$TB/net/net.virtio" --solo5:quiet "limit=$((COUNT + 100))" >"$WORK/net" 2>&1 3>&- &
-        upid=$!
-        # Readiness pings count toward the limit, hence its margin; the
-        # unikernel is stopped once the flood is done.
-        for i in $(seq 1 60); do
-            ip netns exec "$NS" ping -c 1 -W 1 10.0.0.2 >/dev/null 2>&1 && break
-        done
-        start=$(date +%s.%N)
-        ip netns exec "$NS" ping -f -q -l "$preload" -c "$COUNT" 10.0.0.2 >"$WORK/ping" 2>&1
-        end=$(date +%s.%N)
-        kill "$upid" 2>/dev/null
-        wait "$upid" 2>/dev/null
-        loss=$(grep -o '[0-9.]*% packet loss' "$WORK/ping")
-        pps=$(python3 -c "print('%.0f' % ($COUNT / ($end - $start)))")
-        row "KVM, ping -f -l $preload: replies per second" "$pps" "" "($COUNT pings, $loss)"
-    done
-    ip netns del "$NS"
-    NS=
+    flood_rows KVM "${BENCH_VIRTIO_PINGS:-10000}" "$BIN/solo5-virtio-run" -q -H kvm -n tap0 \
+        "$TB/net/net.virtio" --solo5:quiet
 else
     echo "   SKIPPED: needs root, /dev/net/tun and /dev/kvm"
 fi

@@ -7,20 +7,16 @@
 /* Results are compared bit for bit: every value used is exact. */
 static uint32_t f2u(float f)
 {
-    union {
-        float f;
-        uint32_t u;
-    } x = { .f = f };
-    return x.u;
+    uint32_t u;
+    __builtin_memcpy(&u, &f, sizeof u);
+    return u;
 }
 
 static uint64_t d2u(double d)
 {
-    union {
-        double d;
-        uint64_t u;
-    } x = { .d = d };
-    return x.u;
+    uint64_t u;
+    __builtin_memcpy(&u, &d, sizeof u);
+    return u;
 }
 
 /* Packed single precision through explicit instructions. */

@@ -30,9 +30,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     const char *a = si->cmdline;
     volatile uint64_t *p;
 
-    puts_("hostile: ");
-    puts_(a);
-    puts_("\n");
+    say("hostile: ", a);
     if (str_eq(a, "syscall")) {
         __asm__ __volatile__("syscall" ::: "rcx", "r11", "memory");
     } else if (str_eq(a, "int80")) {

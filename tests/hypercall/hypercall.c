@@ -55,9 +55,7 @@ int solo5_app_main(const struct solo5_start_info *si)
         puts_("FAILURE: cannot acquire 'storage'\n");
         return SOLO5_EXIT_FAILURE;
     }
-    puts_("hypercall: ");
-    puts_(c);
-    puts_("\n");
+    say("hypercall: ", c);
 
     if (word_eq(c, "tls-noncanonical")) {
         /* Invalid, but harmless: an error result, and the guest goes on. */

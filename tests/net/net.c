@@ -21,9 +21,7 @@ static void put_hex8(uint8_t v)
 
 static void fail(const char *what)
 {
-    puts_("FAILURE: ");
-    puts_(what);
-    puts_("\n");
+    say("FAILURE: ", what);
     solo5_exit(SOLO5_EXIT_FAILURE);
 }
 

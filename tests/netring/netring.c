@@ -59,9 +59,7 @@ int solo5_app_main(const struct solo5_start_info *si)
         puts_("FAILURE: the rings do not look as hvt_abi.h says\n");
         return SOLO5_EXIT_FAILURE;
     }
-    puts_("netring: ");
-    puts_(c);
-    puts_("\n");
+    say("netring: ", c);
 
     if (str_eq(c, "ok")) {
         /* The same steps, done right, are accepted: the cases below fail

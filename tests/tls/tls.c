@@ -31,6 +31,23 @@ static int tbss_is_zero(void)
     return tbss_u64 == 0;
 }
 
+/* Writes K, 2K, 3K and 4K into a .tdata and a .tbss variable each: what
+ * the selected block must keep. */
+static void write_vars(uint8_t k)
+{
+    tdata_u64 = k;
+    tdata_u32 = 2u * k;
+    tbss_u64 = 3u * k;
+    tbss_bytes[99] = (uint8_t)(4u * k);
+}
+
+/* Whether the variables hold what write_vars(K) wrote. */
+static int vars_hold(uint8_t k)
+{
+    return tdata_u64 == k && tdata_u32 == 2u * k && tbss_u64 == 3u * k &&
+           tbss_bytes[99] == 4u * k;
+}
+
 /* Loads the block at TLS and checks the thread pointer and variables
  * point into it. */
 static void select_block(uintptr_t tls, size_t size, const char *name)
@@ -38,9 +55,7 @@ static void select_block(uintptr_t tls, size_t size, const char *name)
     uintptr_t tp = solo5_tls_tp_offset(tls);
     uintptr_t a;
 
-    puts_("tls: selecting block ");
-    puts_(name);
-    puts_("\n");
+    say("tls: selecting block ", name);
     check(tp > tls && tp + sizeof(uintptr_t) <= tls + size,
           "thread pointer lies inside the block");
     check(solo5_set_tls_base(tp) == SOLO5_R_OK, "set_tls_base");
@@ -83,28 +98,18 @@ int solo5_app_main(const struct solo5_start_info *si)
               tdata_aligned == 0x0a11,
           "A: .tdata holds its initial values");
     check(tbss_is_zero(), "A: .tbss is zero");
-    tdata_u64 = 1;
-    tdata_u32 = 2;
-    tbss_u64 = 3;
-    tbss_bytes[99] = 4;
+    write_vars(1);
 
     select_block(b, size, "B");
     check(tdata_u64 == TDATA_INIT && tdata_u32 == 0xa5a5a5a5u,
           "B: .tdata holds its initial values after writes to A");
     check(tbss_is_zero(), "B: .tbss is zero after writes to A");
-    tdata_u64 = 10;
-    tdata_u32 = 20;
-    tbss_u64 = 30;
-    tbss_bytes[99] = 40;
+    write_vars(10);
 
     select_block(a, size, "A");
-    check(tdata_u64 == 1 && tdata_u32 == 2 && tbss_u64 == 3 &&
-              tbss_bytes[99] == 4,
-          "A keeps its own values");
+    check(vars_hold(1), "A keeps its own values");
     select_block(b, size, "B");
-    check(tdata_u64 == 10 && tdata_u32 == 20 && tbss_u64 == 30 &&
-              tbss_bytes[99] == 40,
-          "B keeps its own values");
+    check(vars_hold(10), "B keeps its own values");
 
     /* A refused base leaves the current one in place. */
     check(solo5_set_tls_base(0x0000800000000000ull) == SOLO5_R_EINVAL,

@@ -6,25 +6,15 @@
 # with the target's device options taken from the array UT_OPTS. The
 # expectations below then judge the run the same way on every target.
 
-# no_line REGEX: no line of $output matches the extended REGEX.
-no_line() {
-    if grep -qE -- "$1" <<<"$output"; then
-        echo "expected no line matching: $1" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
-    fi
-}
-
 # expect_success: the unikernel reported SUCCESS, no FAILURE, status 0.
 expect_success() {
-    expect_line '^SUCCESS$' && no_line 'FAILURE' && expect_status 0
+    expect_line '^SUCCESS$' && expect_no_line 'FAILURE' && expect_status 0
 }
 
 # expect_no_verdict: no SUCCESS and no FAILURE line (for runs that must
 # end in a fault before the unikernel could judge itself).
 expect_no_verdict() {
-    no_line '^SUCCESS$' && no_line 'FAILURE'
+    expect_no_line '^SUCCESS$' && expect_no_line 'FAILURE'
 }
 
 # expect_abort [REGEX]: the bindings ended the guest abnormally: status 255
@@ -32,10 +22,7 @@ expect_no_verdict() {
 expect_abort() {
     expect_status 255 && expect_line 'ABORT' && expect_no_verdict || return 1
     if [ -n "${1:-}" ] && ! grep 'ABORT' <<<"$output" | grep -qiE -- "$1"; then
-        echo "expected an ABORT line matching: $1" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
+        output_fails "expected an ABORT line matching: $1"
     fi
 }
 
@@ -47,11 +34,7 @@ expect_fault() {
     case $status in
         255) expect_line 'ABORT' ;;
         1) expect_line "${UT_HOST_FAULT:-^solo5-hvt: }" ;;
-        *)
-            echo "expected status 255 (guest fault) or 1 (host fault), got $status" >&2
-            echo "--- output was:" >&2
-            echo "$output" >&2
-            return 1 ;;
+        *) output_fails "expected status 255 (guest fault) or 1 (host fault), got $status" ;;
     esac
 }
 
@@ -59,12 +42,54 @@ expect_fault() {
 # (hello's "Command line is: '...'" line).
 expect_cmdline() {
     local want="Command line is: '$1'"
-    if ! grep -qxF -- "$want" <<<"$output"; then
-        echo "expected the line: $want" >&2
-        echo "--- output was:" >&2
-        echo "$output" >&2
-        return 1
-    fi
+    grep -qxF -- "$want" <<<"$output" || output_fails "expected the line: $want"
+}
+
+# check_exceptions: each of the exception test's traps aborts the guest,
+# naming the trap.
+check_exceptions() {
+    run_ut exception ud
+    expect_abort 'invalid opcode|#UD'
+    run_ut exception de
+    expect_abort 'divide|#DE'
+    run_ut exception gp
+    expect_abort 'general protection|#GP'
+    # int3 from the application: #BP, or #GP where the gate is kernel-only.
+    run_ut exception bp
+    expect_abort 'breakpoint|#BP|general protection|#GP'
+}
+
+# console_expected: what the console test writes with --solo5:quiet:
+# every byte value 0 to 255, then small and large writes.
+console_expected() {
+    local line='the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGH'
+    echo "console: begin"
+    # shellcheck disable=SC2046
+    printf "$(printf '\\%03o' $(seq 0 255))"
+    echo
+    yes "$line" | head -n 1563
+    echo "console: end"
+    echo "SUCCESS"
+}
+
+# check_net2 N: the net2 test, started with the suite's start_ut with
+# service0 at 10.0.0.2 and service1 at 10.1.0.2, answers pings on both
+# interfaces, then a flood of N echoes on each at once, and ends on its
+# own having answered them all.
+check_net2() {
+    local n=$1 p0 p1 st=0
+    start_ut net2 service0=10.0.0.2 service1=10.1.0.2 limit=$((2 * n + 6))
+    ping_ok 10.0.0.2 -c 3 -i 0.2 -W 5
+    ping_ok 10.1.0.2 -c 3 -i 0.2 -W 5
+    # Both floods at once.
+    PING_TIMEOUT=300 ping_ok 10.0.0.2 -f -c "$n" -q & p0=$!
+    PING_TIMEOUT=300 ping_ok 10.1.0.2 -f -c "$n" -q & p1=$!
+    wait "$p0" || st=1
+    wait "$p1" || st=1
+    [ "$st" -eq 0 ] || { echo "a flood lost echoes" >&2; return 1; }
+    finish_ut
+    expect_success
+    expect_line "^net: answered $((2 * n + 6)) echo requests\$"
 }
 
 # block_at FILE OFFSET LEN: LEN bytes of FILE from OFFSET, NULs removed.
@@ -91,7 +116,7 @@ check_block_markers() {
 # for an ACCESS (read or write) of that address, status 255, and nothing
 # after it (no "ESCAPED").
 expect_sealed() {
-    no_line 'ESCAPED' && expect_status 255 || return 1
+    expect_no_line 'ESCAPED' && expect_status 255 || return 1
     local addr
     addr=$(sed -n "s/^unseal: $1 at \(0x[0-9a-f]*\)\$/\1/p" <<<"$output")
     if [ -z "$addr" ]; then

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "elfnote.h"
+#include "fixtures.h"
 
 /*
  * The files are laid out as: ELF header, one program header (PT_NOTE), the
@@ -38,13 +39,19 @@ static char dir[64], path[128];
 static struct elfnote_info info;
 static char err[256];
 
-static int setup(void **state)
+/* No notes yet, in a SHT_NOTE section and a PT_NOTE segment, 4-aligned. */
+static void spec_reset(void)
 {
-    (void)state;
     memset(&spec, 0, sizeof spec);
     spec.sh_type = SHT_NOTE;
     spec.align = 4;
     spec.sections = spec.segments = 1;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    spec_reset();
     strcpy(dir, "/tmp/test_elfnote.XXXXXX");
     if (mkdtemp(dir) == NULL)
         return -1;
@@ -80,21 +87,6 @@ static void add_abi(uint32_t target, uint32_t version)
 
     add_note(SOLO5_NOTE_NAMESZ, SOLO5_NOTE_NAME, SOLO5_NOTE_ABI, &abi,
              sizeof abi);
-}
-
-static struct mft1 good_mft(void)
-{
-    struct mft1 m;
-
-    memset(&m, 0, sizeof m);
-    m.version = MFT_VERSION;
-    m.entries = 3;
-    m.e[0].type = MFT_RESERVED_FIRST;
-    strcpy(m.e[1].name, "service0");
-    m.e[1].type = MFT_DEV_NET_BASIC;
-    strcpy(m.e[2].name, "storage");
-    m.e[2].type = MFT_DEV_BLOCK_BASIC;
-    return m;
 }
 
 /*
@@ -134,13 +126,7 @@ static void build(void)
     Elf64_Shdr *sh = (Elf64_Shdr *)(img + sh_off);
 
     memset(img, 0, sizeof img);
-    memcpy(eh->e_ident, ELFMAG, SELFMAG);
-    eh->e_ident[EI_CLASS] = ELFCLASS64;
-    eh->e_ident[EI_DATA] = ELFDATA2LSB;
-    eh->e_ident[EI_VERSION] = EV_CURRENT;
-    eh->e_type = ET_EXEC;
-    eh->e_machine = EM_X86_64;
-    eh->e_version = EV_CURRENT;
+    fixture_ehdr(eh);
     eh->e_entry = 0x100000;
     eh->e_ehsize = sizeof *eh;
     eh->e_phentsize = sizeof *ph;
@@ -204,9 +190,24 @@ static void expect_error(const char *reason)
     assert_int_equal(info.has_mft, 0);
 }
 
+/* The file reads, and has neither an ABI nor a manifest note. */
+static void expect_no_notes(void)
+{
+    assert_int_equal(read_img(), 0);
+    assert_int_equal(info.has_abi, 0);
+    assert_int_equal(info.has_mft, 0);
+}
+
+/* Reading FILE as it is fails with exactly REASON. */
+static void expect_read_error(const char *file, const char *reason)
+{
+    assert_int_equal(elfnote_read(file, &info, err, sizeof err), -1);
+    assert_string_equal(err, reason);
+}
+
 static void expect_notes(void)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     assert_int_equal(read_img(), 0);
     assert_int_equal(info.has_abi, 1);
@@ -218,49 +219,46 @@ static void expect_notes(void)
 
 static void add_good_notes(void)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     add_abi(ABI_TARGET_HVT, HVT_ABI_VERSION);
     add_mft(&m);
 }
 
-static void test_sections_and_segments(void **state)
-{
-    (void)state;
-    add_good_notes();
-    build();
-    expect_notes();
-}
-
-static void test_segments_only(void **state)
-{
-    (void)state;
-    add_good_notes();
-    spec.sections = 0;
-    build();
-    expect_notes();
-}
-
-static void test_sections_only(void **state)
-{
-    (void)state;
+/* The good notes laid out each way files come, and whether the reader
+ * must find them. */
+static const struct {
+    int sections, segments;
+    uint32_t sh_type;
+    uint64_t align;
+    int found;
+} layouts[] = {
+    { 1, 1, SHT_NOTE, 4, 1 }, /* in a section and a segment */
+    { 0, 1, SHT_NOTE, 4, 1 }, /* in a segment only */
     /* One rule with the tender: notes only in sections are not seen. */
-    add_good_notes();
-    spec.segments = 0;
-    build();
-    assert_int_equal(read_img(), 0);
-    assert_int_equal(info.has_abi, 0);
-    assert_int_equal(info.has_mft, 0);
-}
+    { 1, 0, SHT_NOTE, 4, 0 },
+    /* The section is not SHT_NOTE: the PT_NOTE segment still finds them. */
+    { 1, 1, SHT_PROGBITS, 4, 1 },
+    /* Solo5's manifest segment is 8-byte aligned; its notes are not. */
+    { 1, 1, SHT_NOTE, 8, 1 },
+};
 
-static void test_notes_outside_note_sections(void **state)
+static void test_layouts(void **state)
 {
     (void)state;
-    /* The section is not SHT_NOTE: the PT_NOTE segment still finds them. */
-    add_good_notes();
-    spec.sh_type = SHT_PROGBITS;
-    build();
-    expect_notes();
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+        spec_reset();
+        add_good_notes();
+        spec.sections = layouts[i].sections;
+        spec.segments = layouts[i].segments;
+        spec.sh_type = layouts[i].sh_type;
+        spec.align = layouts[i].align;
+        build();
+        if (layouts[i].found)
+            expect_notes();
+        else
+            expect_no_notes();
+    }
 }
 
 static void test_other_notes_skipped(void **state)
@@ -282,9 +280,7 @@ static void test_no_notes(void **state)
 {
     (void)state;
     build();
-    assert_int_equal(read_img(), 0);
-    assert_int_equal(info.has_abi, 0);
-    assert_int_equal(info.has_mft, 0);
+    expect_no_notes();
 }
 
 static void test_abi_only_virtio(void **state)
@@ -299,39 +295,25 @@ static void test_abi_only_virtio(void **state)
     assert_int_equal(info.has_mft, 0);
 }
 
-static void test_eight_byte_aligned_segment_read(void **state)
-{
-    (void)state;
-    /* Solo5's manifest segment is 8-byte aligned; its notes are not. */
-    add_good_notes();
-    spec.align = 8;
-    build();
-    expect_notes();
-}
-
 static void test_missing_file(void **state)
 {
     (void)state;
-    assert_int_equal(elfnote_read(path, &info, err, sizeof err), -1);
-    assert_string_equal(err, "No such file or directory");
+    expect_read_error(path, "No such file or directory");
 }
 
 static void test_directory(void **state)
 {
     (void)state;
-    assert_int_equal(elfnote_read(dir, &info, err, sizeof err), -1);
-    assert_string_equal(err, "Is a directory");
+    expect_read_error(dir, "Is a directory");
 }
 
 static void test_not_elf(void **state)
 {
     (void)state;
     write_file("#!/bin/sh\necho hello\n", 21);
-    assert_int_equal(elfnote_read(path, &info, err, sizeof err), -1);
-    assert_string_equal(err, "not an ELF file");
+    expect_read_error(path, "not an ELF file");
     write_file("", 0);
-    assert_int_equal(elfnote_read(path, &info, err, sizeof err), -1);
-    assert_string_equal(err, "not an ELF file");
+    expect_read_error(path, "not an ELF file");
 }
 
 static void test_truncated_elf_header(void **state)
@@ -527,7 +509,7 @@ static void test_abi_wrong_size(void **state)
 
 static void test_mft_wrong_size(void **state)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     (void)state;
     add_note(SOLO5_NOTE_NAMESZ, SOLO5_NOTE_NAME, SOLO5_NOTE_MANIFEST, &m,
@@ -559,7 +541,7 @@ static void test_duplicate_abi(void **state)
 
 static void test_duplicate_mft(void **state)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     (void)state;
     add_mft(&m);
@@ -591,7 +573,7 @@ static void test_unknown_target(void **state)
 
 static void test_bad_manifest(void **state)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     (void)state;
     strcpy(m.e[2].name, "service0");
@@ -600,7 +582,7 @@ static void test_bad_manifest(void **state)
     build();
     expect_error("bad Solo5 manifest note: manifest entries 1 and 2 are both "
                  "named \"service0\"");
-    m = good_mft();
+    m = fixture_mft();
     m.e[0].type = MFT_DEV_NET_BASIC;
     strcpy(m.e[0].name, "first");
     spec.notes_len = 0;
@@ -625,7 +607,7 @@ static void test_unpadded_last_descriptor(void **state)
 
 static void test_read_from_memory(void **state)
 {
-    struct mft1 m = good_mft();
+    struct mft1 m = fixture_mft();
 
     (void)state;
     add_good_notes();
@@ -651,14 +633,10 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_sections_and_segments),
-        T(test_segments_only),
-        T(test_sections_only),
-        T(test_notes_outside_note_sections),
+        T(test_layouts),
         T(test_other_notes_skipped),
         T(test_no_notes),
         T(test_abi_only_virtio),
-        T(test_eight_byte_aligned_segment_read),
         T(test_missing_file),
         T(test_directory),
         T(test_not_elf),

@@ -234,19 +234,27 @@ static void tx_index_wraps_at_2_to_the_32(void **state)
     assert_int_equal(txr()->cons, 2);
 }
 
+/* FN (the flush or the fill) ends the guest, naming the RING ("transmit",
+ * "receive") and its corrupt INDEX. */
+static void expect_corrupt_index(hvt_hypercall_fn fn, const char *ring,
+                                 uint32_t index)
+{
+    char want[96];
+    assert_int_equal(fake_run(&hvt, fn, 0), FAKE_ENDED);
+    snprintf(want, sizeof want,
+             "solo5-hvt: net net0: %s ring index 0x%x is corrupt\n", ring,
+             index);
+    assert_string_equal(fake_err(), want);
+}
+
 static void tx_hostile_producer_index(void **state)
 {
     (void)state;
     const uint32_t bad[] = { NSLOTS + 1, 0xffffffffu, 0x80000000u };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char want[96];
         guest_queue(0, 0, 60);
         txr()->prod = bad[i];
-        assert_int_equal(fake_run(&hvt, call_flush, 0), FAKE_ENDED);
-        snprintf(want, sizeof want,
-                 "solo5-hvt: net net0: transmit ring index 0x%x is corrupt\n",
-                 bad[i]);
-        assert_string_equal(fake_err(), want);
+        expect_corrupt_index(call_flush, "transmit", bad[i]);
         host_got_nothing();
         assert_int_equal(txr()->cons, 0);
     }
@@ -408,13 +416,8 @@ static void rx_hostile_consumer_index(void **state)
     const uint32_t bad[] = { 1, 0x80000000u, 0xffffffffu - NSLOTS };
     host_send(1, 60);
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char want[96];
         rxr()->cons = bad[i];
-        assert_int_equal(fake_run(&hvt, call_fill, 0), FAKE_ENDED);
-        snprintf(want, sizeof want,
-                 "solo5-hvt: net net0: receive ring index 0x%x is corrupt\n",
-                 bad[i]);
-        assert_string_equal(fake_err(), want);
+        expect_corrupt_index(call_fill, "receive", bad[i]);
         rx_slot_untouched(0);
     }
     /* Exactly a full ring behind: legal, and there is no room. */

@@ -99,60 +99,45 @@ static void test_runs(void **state)
     assert_int_equal(count_fds(), before);
 }
 
-static void test_first_pipe_fails(void **state)
-{
-    (void)state;
-    int before = count_fds();
-    pipe2_fail_at = 1;
-    assert_int_equal(img_run(true_argv, NULL, NULL, err, sizeof err), -1);
-    assert_string_equal(err, "pipe: Too many open files");
-    assert_int_equal(count_fds(), before);
-}
+/* The failures injected, one case each: what fails, whether the output is
+ * captured (a second pipe), and the message img_run must give. */
+static const struct {
+    int pipe2_fail_at, fork_fails, waitpid_fails, capture;
+    const char *want;
+} failing[] = {
+    { 1, 0, 0, 0, "pipe: Too many open files" },
+    { 2, 0, 0, 1, "pipe: Too many open files" },
+    { 0, 1, 0, 1, "fork: Resource temporarily unavailable" },
+    { 0, 1, 0, 0, "fork: Resource temporarily unavailable" },
+    { 0, 0, 1, 0, "waitpid: No child processes" },
+};
 
-static void test_second_pipe_fails(void **state)
+/* Each injected failure makes img_run fail with its message, and leaves
+ * no descriptor open. */
+static void test_failures(void **state)
 {
-    (void)state;
-    int before = count_fds();
-    unsigned char *out = NULL;
-    size_t outlen = 0;
-    pipe2_fail_at = 2;
-    assert_int_equal(img_run(true_argv, &out, &outlen, err, sizeof err), -1);
-    assert_string_equal(err, "pipe: Too many open files");
-    assert_int_equal(count_fds(), before);
-}
-
-static void test_fork_fails(void **state)
-{
-    (void)state;
-    int before = count_fds();
-    unsigned char *out = NULL;
-    size_t outlen = 0;
-    fork_fails = 1;
-    assert_int_equal(img_run(true_argv, &out, &outlen, err, sizeof err), -1);
-    assert_string_equal(err, "fork: Resource temporarily unavailable");
-    assert_int_equal(count_fds(), before);
-    assert_int_equal(img_run(true_argv, NULL, NULL, err, sizeof err), -1);
-    assert_int_equal(count_fds(), before);
-}
-
-static void test_waitpid_fails(void **state)
-{
-    (void)state;
-    int before = count_fds();
-    waitpid_fails = 1;
-    assert_int_equal(img_run(true_argv, NULL, NULL, err, sizeof err), -1);
-    assert_string_equal(err, "waitpid: No child processes");
-    assert_int_equal(count_fds(), before);
+    for (size_t i = 0; i < sizeof failing / sizeof failing[0]; i++) {
+        setup(state);
+        pipe2_fail_at = failing[i].pipe2_fail_at;
+        fork_fails = failing[i].fork_fails;
+        waitpid_fails = failing[i].waitpid_fails;
+        int before = count_fds();
+        unsigned char *out = NULL;
+        size_t outlen = 0;
+        int capture = failing[i].capture;
+        assert_int_equal(img_run(true_argv, capture ? &out : NULL,
+                                 capture ? &outlen : NULL, err, sizeof err),
+                         -1);
+        assert_string_equal(err, failing[i].want);
+        assert_int_equal(count_fds(), before);
+    }
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_runs, setup),
-        cmocka_unit_test_setup(test_first_pipe_fails, setup),
-        cmocka_unit_test_setup(test_second_pipe_fails, setup),
-        cmocka_unit_test_setup(test_fork_fails, setup),
-        cmocka_unit_test_setup(test_waitpid_fails, setup),
+        cmocka_unit_test(test_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

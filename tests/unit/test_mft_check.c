@@ -9,25 +9,16 @@
 #include <cmocka.h>
 
 #include "mft_check.h"
+#include "fixtures.h"
 
 static struct mft1 m;
 static char err[256];
 
-/*
- * A valid manifest of two devices, as gen-manifest (ours or Solo5's) would
- * declare it: the reserved entry 0, then the devices.
- */
+/* Each test starts from the valid two-device manifest. */
 static int setup(void **state)
 {
     (void)state;
-    memset(&m, 0, sizeof m);
-    m.version = MFT_VERSION;
-    m.entries = 3;
-    m.e[0].type = MFT_RESERVED_FIRST;
-    strcpy(m.e[1].name, "service0");
-    m.e[1].type = MFT_DEV_NET_BASIC;
-    strcpy(m.e[2].name, "storage");
-    m.e[2].type = MFT_DEV_BLOCK_BASIC;
+    m = fixture_mft();
     err[0] = '\0';
     return 0;
 }

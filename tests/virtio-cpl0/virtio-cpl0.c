@@ -76,12 +76,8 @@ int solo5_app_main(const struct solo5_start_info *si)
               "| setup | resetup\n");
         return 1;
     }
-    puts_("virtio-cpl0: writing the ");
-    puts_(a);
-    puts_("\n");
+    say("virtio-cpl0: writing the ", a);
     *p = 0;
-    puts_("FAILURE: wrote the ");
-    puts_(a);
-    puts_("\n");
+    say("FAILURE: wrote the ", a);
     return 1;
 }
