@@ -38,9 +38,10 @@ static uint64_t *pt_at(struct pt_alloc *a, uint64_t gpa)
 static uint64_t pt_new(struct pt_alloc *a)
 {
     if (a->next >= X86_PT_LIMIT)
-        hvt_die("%s: image of %llu MiB is too large for the page table "
-                "area",
-                a->hvt->unikernel, (unsigned long long)(a->hvt->img.end >> 20));
+        tender_die("%s: image of %llu MiB is too large for the page table "
+                   "area",
+                   a->hvt->unikernel,
+                   (unsigned long long)(a->hvt->img.end >> 20));
     uint64_t gpa = a->next;
     a->next += PAGE;
     memset(pt_at(a, gpa), 0, PAGE);
