@@ -14,41 +14,37 @@
 static struct tender_dev_names names = { .what = "block" };
 static struct dev_block devs[MFT_MAX_ENTRIES];
 
-static const char usage[] =
-    "  --block:NAME=PATH           attach file or block device "
-    "PATH to manifest\n"
-    "                              entry NAME\n"
-    "  --block-sector-size:NAME=N  sector size for NAME: a power "
-    "of two, at\n"
-    "                              least 512 (default 512)\n";
-
 static bool option(const char *opt)
 {
-    const char *name, *value;
-    size_t len;
+    const char *value;
+    char *end;
 
-    if (tender_option_match(opt, "block-sector-size",
-                            "--block-sector-size:NAME=N", &name, &len,
-                            &value)) {
-        unsigned i = tender_dev_index(&names, name, len);
-        struct dev_block *d = &devs[i];
-        char *end;
-        errno = 0;
-        unsigned long long n = strtoull(value, &end, 10);
-        if (d->sector)
-            tender_die("%s: sector size for '%s' given twice", opt,
-                       names.name[i]);
-        if (*value < '0' || *value > '9' || *end || errno || n < 512 ||
-            n > DEV_BLOCK_IO_MAX || (n & (n - 1)))
-            tender_die("%s: expected a power of two from 512 to %u", opt,
-                       DEV_BLOCK_IO_MAX);
-        d->sector = n;
-        return true;
-    }
-    return tender_dev_attach_option(&names, opt, "block", "--block:NAME=PATH");
+    int i = tender_dev_setting_option(&names, opt, "block-sector-size",
+                                      "--block-sector-size:NAME=N",
+                                      "sector size", &value);
+    if (i < 0)
+        return tender_dev_attach_option(&names, opt, "block",
+                                        "--block:NAME=PATH");
+    errno = 0;
+    unsigned long long n = strtoull(value, &end, 10);
+    if (*value < '0' || *value > '9' || *end || errno || n < 512 ||
+        n > DEV_BLOCK_IO_MAX || (n & (n - 1)))
+        tender_die("%s: expected a power of two from 512 to %u", opt,
+                   DEV_BLOCK_IO_MAX);
+    devs[i].sector = n;
+    return true;
 }
 
-const struct tender_module_cli dev_block_cli = { "block", usage, option };
+const struct tender_module_cli dev_block_cli = {
+    .name = "block",
+    .usage = "  --block:NAME=PATH           attach file or block device "
+             "PATH to manifest\n"
+             "                              entry NAME\n"
+             "  --block-sector-size:NAME=N  sector size for NAME: a power "
+             "of two, at\n"
+             "                              least 512 (default 512)\n",
+    .option = option,
+};
 
 /*
  * Locks the whole of D's file for the life of the tender, as QEMU does:

@@ -20,15 +20,6 @@
 static struct tender_dev_names names = { .what = "network" };
 static struct dev_net devs[MFT_MAX_ENTRIES];
 
-static const char usage[] =
-    "  --net:NAME=IFACE       attach tap interface IFACE to "
-    "manifest entry NAME\n"
-    "  --net:NAME=@FD         the same with an open tap file "
-    "descriptor\n"
-    "  --net-mac:NAME=HWADDR  MAC address for NAME (default: "
-    "random, locally\n"
-    "                         administered)\n";
-
 /* A unicast MAC address written as six colon-separated hex pairs. */
 static bool parse_mac(const char *s, uint8_t mac[6])
 {
@@ -46,27 +37,31 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 
 static bool option(const char *opt)
 {
-    const char *name, *value;
-    size_t len;
+    const char *value;
 
-    if (tender_option_match(opt, "net-mac", "--net-mac:NAME=HWADDR", &name,
-                            &len, &value)) {
-        unsigned i = tender_dev_index(&names, name, len);
-        struct dev_net *d = &devs[i];
-        if (d->has_mac)
-            tender_die("%s: MAC address for '%s' given twice", opt,
-                       names.name[i]);
-        if (!parse_mac(value, d->mac))
-            tender_die("%s: expected a unicast MAC address like "
-                       "02:00:00:00:00:01",
-                       opt);
-        d->has_mac = true;
-        return true;
-    }
-    return tender_dev_attach_option(&names, opt, "net", "--net:NAME=IFACE");
+    int i = tender_dev_setting_option(
+        &names, opt, "net-mac", "--net-mac:NAME=HWADDR", "MAC address", &value);
+    if (i < 0)
+        return tender_dev_attach_option(&names, opt, "net", "--net:NAME=IFACE");
+    if (!parse_mac(value, devs[i].mac))
+        tender_die("%s: expected a unicast MAC address like "
+                   "02:00:00:00:00:01",
+                   opt);
+    devs[i].has_mac = true;
+    return true;
 }
 
-const struct tender_module_cli dev_net_cli = { "net", usage, option };
+const struct tender_module_cli dev_net_cli = {
+    .name = "net",
+    .usage = "  --net:NAME=IFACE       attach tap interface IFACE to "
+             "manifest entry NAME\n"
+             "  --net:NAME=@FD         the same with an open tap file "
+             "descriptor\n"
+             "  --net-mac:NAME=HWADDR  MAC address for NAME (default: "
+             "random, locally\n"
+             "                         administered)\n",
+    .option = option,
+};
 
 /* Opens the existing tap IFACE (we never create one); its name to IFNAME. */
 static int tap_open(const char *opt, const char *iface, char *ifname)

@@ -72,6 +72,22 @@ bool tender_dev_attach_option(struct tender_dev_names *names, const char *opt,
     return true;
 }
 
+int tender_dev_setting_option(struct tender_dev_names *names, const char *opt,
+                              const char *prefix, const char *form,
+                              const char *setting, const char **value)
+{
+    const char *name;
+    size_t len;
+
+    if (!tender_option_match(opt, prefix, form, &name, &len, value))
+        return -1;
+    unsigned i = tender_dev_index(names, name, len);
+    if (names->set[i])
+        tender_die("%s: %s for '%s' given twice", opt, setting, names->name[i]);
+    names->set[i] = true;
+    return (int)i;
+}
+
 /* --help: the tender's own lines, then each module's. */
 static void usage(const struct tender_cli *cli, FILE *f)
 {

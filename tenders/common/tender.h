@@ -71,14 +71,17 @@ bool tender_option_match(const char *opt, const char *prefix, const char *form,
 
 /*
  * The devices of one kind named on the command line, in order. Each is
- * attached by "--KIND:NAME=VALUE" (a path, an interface); other options
- * may name it first. WHAT names the kind for messages ("block").
+ * attached by "--KIND:NAME=VALUE" (a path, an interface) and may have one
+ * setting of its own ("--KIND-SETTING:NAME=VALUE": a sector size, a MAC
+ * address), given first or after. WHAT names the kind for messages
+ * ("block").
  */
 struct tender_dev_names {
     const char *what;
     unsigned n;
     char *name[MFT_MAX_ENTRIES];
     char *value[MFT_MAX_ENTRIES]; /* NULL until attached */
+    bool set[MFT_MAX_ENTRIES];    /* the setting was given */
 };
 
 /*
@@ -96,6 +99,16 @@ unsigned tender_dev_index(struct tender_dev_names *names, const char *name,
  */
 bool tender_dev_attach_option(struct tender_dev_names *names, const char *opt,
                               const char *prefix, const char *form);
+
+/*
+ * Matches OPT against "--PREFIX:NAME=VALUE" (tender_option_match(), FORM
+ * for its message), the option that gives the setting SETTING ("sector
+ * size") of device NAME. Returns NAME's index with *VALUE, or -1 if OPT is
+ * not a PREFIX option. Dies if the setting was given for NAME already.
+ */
+int tender_dev_setting_option(struct tender_dev_names *names, const char *opt,
+                              const char *prefix, const char *form,
+                              const char *setting, const char **value);
 
 /* ---- the command line -------------------------------------------------- */
 
