@@ -192,9 +192,9 @@ void tender_check_manifest(const char *path, const struct elf_image *img)
 
 static const char *type_name(uint32_t type)
 {
-    return type == MFT_DEV_NET_BASIC     ? "NET_BASIC"
-           : type == MFT_DEV_BLOCK_BASIC ? "BLOCK_BASIC"
-                                         : "unknown";
+    const char *name = mft_type_name(type);
+
+    return name != NULL ? name : "unknown";
 }
 
 /* The manifest entries tender_mft_attach() has found, by index. */
