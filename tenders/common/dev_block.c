@@ -77,14 +77,12 @@ static void lock_file(struct dev_block *d, const char *opt)
 
 struct dev_block *dev_block_open(unsigned i, const struct mft1 *m, bool lock)
 {
-    struct dev_block *d = &devs[i];
+    struct dev_block *d = &devs[i]; /* one past the last at most */
     char opt[128];
     struct stat st;
 
-    if (i >= names.n)
+    if (!tender_dev_get(&names, i, &d->name, &d->path))
         return NULL;
-    d->name = names.name[i];
-    d->path = names.value[i];
     snprintf(opt, sizeof opt, "--block:%s", d->name);
     if (d->path == NULL)
         tender_die("--block-sector-size:%s: no --block:%s=PATH for it", d->name,

@@ -47,7 +47,6 @@ static bool option(const char *opt)
         tender_die("%s: expected a unicast MAC address like "
                    "02:00:00:00:00:01",
                    opt);
-    devs[i].has_mac = true;
     return true;
 }
 
@@ -131,13 +130,11 @@ static uint32_t tap_mtu(const char *opt, const char *ifname)
 
 struct dev_net *dev_net_open(unsigned i, const struct mft1 *m)
 {
-    struct dev_net *d = &devs[i];
+    struct dev_net *d = &devs[i]; /* one past the last at most */
     char opt[128], ifname[IFNAMSIZ];
 
-    if (i >= names.n)
+    if (!tender_dev_get(&names, i, &d->name, &d->iface))
         return NULL;
-    d->name = names.name[i];
-    d->iface = names.value[i];
     snprintf(opt, sizeof opt, "--net:%s", d->name);
     if (d->iface == NULL)
         tender_die("--net-mac:%s: no --net:%s=IFACE for it", d->name, d->name);
@@ -145,7 +142,8 @@ struct dev_net *dev_net_open(unsigned i, const struct mft1 *m)
     d->fd = d->iface[0] == '@' ? tap_fd(opt, d->iface, ifname)
                                : tap_open(opt, d->iface, ifname);
     d->mtu = tap_mtu(opt, ifname);
-    if (!d->has_mac) {
+    /* No --net-mac (the setting of the net devices) for it. */
+    if (!names.set[i]) {
         if (getrandom(d->mac, 6, 0) != 6)
             tender_die("%s: getrandom: %s", opt, strerror(errno));
         d->mac[0] = (uint8_t)((d->mac[0] & 0xfc) | 0x02);

@@ -16,9 +16,8 @@
 struct dev_net {
     const char *name;  /* manifest entry */
     const char *iface; /* tap name, or "@FD" */
-    uint8_t mac[6];
-    bool has_mac;
-    int fd; /* non-blocking, one frame per read or write */
+    uint8_t mac[6];    /* from --net-mac, or random */
+    int fd;            /* non-blocking, one frame per read or write */
     unsigned handle;
     uint32_t mtu; /* without the Ethernet header */
 };

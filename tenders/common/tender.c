@@ -55,6 +55,16 @@ unsigned tender_dev_index(struct tender_dev_names *names, const char *name,
     return names->n++;
 }
 
+bool tender_dev_get(const struct tender_dev_names *names, unsigned i,
+                    const char **name, const char **value)
+{
+    if (i >= names->n)
+        return false;
+    *name = names->name[i];
+    *value = names->value[i];
+    return true;
+}
+
 bool tender_dev_attach_option(struct tender_dev_names *names, const char *opt,
                               const char *prefix, const char *form)
 {

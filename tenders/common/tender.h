@@ -93,6 +93,15 @@ unsigned tender_dev_index(struct tender_dev_names *names, const char *name,
                           size_t len);
 
 /*
+ * Device I of NAMES, once the command line is parsed: sets *NAME to its
+ * name and *VALUE to what attached it (NULL if only its setting was
+ * given), and returns true; returns false, setting nothing, if the
+ * command line named fewer devices.
+ */
+bool tender_dev_get(const struct tender_dev_names *names, unsigned i,
+                    const char **name, const char **value);
+
+/*
  * Matches OPT against "--PREFIX:NAME=VALUE" (tender_option_match(), FORM
  * for its message) and records VALUE for device NAME. Returns false if OPT
  * is not a PREFIX option. Dies if NAME was attached already.
