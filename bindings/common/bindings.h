@@ -43,6 +43,40 @@ void platform_exit(int status, void *core) __attribute__((noreturn));
 /* Loads the FS base. Returns false if BASE is not canonical. */
 bool platform_set_tls_base(uint64_t base);
 
+/*
+ * Provided by the targets that link start_x86_64.S and devices.c (hvt,
+ * spt), whose tender starts the guest at CPL3 and describes each device
+ * in its boot information.
+ */
+
+/*
+ * Start of day, called by start_x86_64.S with BOOT_INFO, the tender's boot
+ * information. Never returns (ends in bindings_start_copy()).
+ */
+void platform_start(const void *boot_info) __attribute__((noreturn));
+
+/* Fills INFO for H, an acquired block device (from the boot information). */
+void platform_block_info(solo5_handle_t h, struct solo5_block_info *info);
+
+/*
+ * Reads (WRITE false) or writes SIZE bytes at BUF from or to offset OFF
+ * of block device H, all of it; the arguments follow the API's rules.
+ */
+solo5_result_t platform_block_io(bool write, solo5_handle_t h, solo5_off_t off,
+                                 uintptr_t buf, size_t size);
+
+/* Fills INFO for H, an acquired network device (from the boot info). */
+void platform_net_info(solo5_handle_t h, struct solo5_net_info *info);
+
+/*
+ * solo5_net_write() and solo5_net_read() on H, an acquired network
+ * device, once the API's rules on BUF and SIZE are checked.
+ */
+solo5_result_t platform_net_write(solo5_handle_t h, const uint8_t *buf,
+                                  size_t size);
+solo5_result_t platform_net_read(solo5_handle_t h, uint8_t *buf, size_t size,
+                                 size_t *read_size);
+
 /* ------------------------------------------------------------------ */
 /* Provided by the common bindings.                                   */
 /* ------------------------------------------------------------------ */
@@ -68,6 +102,19 @@ struct bindings_boot {
  * result. Never returns.
  */
 void bindings_start(struct bindings_boot *boot) __attribute__((noreturn));
+
+/* The longest command line bindings_start_copy() takes, with its NUL. */
+#define BINDINGS_CMDLINE_MAX 8192u
+
+/*
+ * bindings_start() for a target whose tender leaves the command line in
+ * memory the guest cannot write (hvt, spt): copies CMDLINE (truncated to
+ * BINDINGS_CMDLINE_MAX bytes with the NUL) so --solo5: options can be
+ * stripped, and starts with the heap [HEAP_START, HEAP_END) and MEM_SIZE.
+ */
+void bindings_start_copy(const char *cmdline, uintptr_t heap_start,
+                         uintptr_t heap_end, uint64_t mem_size)
+    __attribute__((noreturn));
 
 /* True when --solo5:quiet was given. */
 extern bool bindings_quiet;

@@ -37,6 +37,27 @@ void bindings_start(struct bindings_boot *boot)
     solo5_exit(solo5_app_main(&si));
 }
 
+void bindings_start_copy(const char *cmdline, uintptr_t heap_start,
+                         uintptr_t heap_end, uint64_t mem_size)
+{
+    static char copy[BINDINGS_CMDLINE_MAX];
+    size_t n = 0;
+
+    while (n < sizeof copy - 1 && cmdline[n]) {
+        copy[n] = cmdline[n];
+        n++;
+    }
+    copy[n] = '\0';
+
+    struct bindings_boot boot = {
+        .cmdline = copy,
+        .heap_start = heap_start,
+        .heap_end = heap_end,
+        .mem_size = mem_size,
+    };
+    bindings_start(&boot);
+}
+
 void solo5_exit(int status)
 {
     if (!bindings_quiet)

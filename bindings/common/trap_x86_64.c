@@ -1,6 +1,7 @@
 /* trap_x86_64.c: the IDT and the report of fatal exceptions. */
 
 #include "bindings.h"
+#include "x86_64_traps.h"
 
 extern const char cpu_trap_stubs[];
 
@@ -33,37 +34,12 @@ void cpu_idt_init(void *idt, uint16_t cs)
     }
 }
 
-static const char *const trap_names[32] = {
-    [0] = "#DE divide error",
-    [1] = "#DB debug",
-    [2] = "NMI",
-    [3] = "#BP breakpoint",
-    [4] = "#OF overflow",
-    [5] = "#BR bound range",
-    [6] = "#UD invalid opcode",
-    [7] = "#NM device not available",
-    [8] = "#DF double fault",
-    [10] = "#TS invalid TSS",
-    [11] = "#NP segment not present",
-    [12] = "#SS stack fault",
-    [13] = "#GP general protection",
-    [14] = "#PF page fault",
-    [16] = "#MF x87 floating point",
-    [17] = "#AC alignment check",
-    [18] = "#MC machine check",
-    [19] = "#XM SIMD floating point",
-    [20] = "#VE virtualization",
-    [21] = "#CP control protection",
-};
-
 void cpu_trap_handler(struct cpu_trap_frame *tf)
 {
     if (platform_trap(tf))
         return;
 
-    const char *name = tf->vector < 32 ? trap_names[tf->vector] : NULL;
-    if (name == NULL)
-        name = "unexpected interrupt";
+    const char *name = x86_64_trap_name(tf->vector);
     if (tf->vector == 14) {
         log_printf("Solo5: ABORT: %s at rip=0x%lx: %s access to 0x%lx "
                    "(error 0x%lx)\n",

@@ -2,35 +2,20 @@
 
 #include "hvt_guest.h"
 
+_Static_assert(HVT_CMDLINE_MAX <= BINDINGS_CMDLINE_MAX, "command line fits");
+
 const struct hvt_boot_info *hvt_bi;
 
-/* The command line is copied so --solo5: options can be stripped. */
-static char cmdline[HVT_CMDLINE_MAX];
-
-void hvt_main(const struct hvt_boot_info *bi) __attribute__((noreturn));
-
-void hvt_main(const struct hvt_boot_info *bi)
+void platform_start(const void *boot_info)
 {
+    const struct hvt_boot_info *bi = boot_info;
+
     /*
      * No IDT to fill: the tender wrote it, read-only to us, and reports
      * fatal exceptions itself (tenders/hvt/hvt_cpu_x86_64.c).
      */
     hvt_bi = bi;
     hvt_time_init();
-
-    const char *src = (const char *)(uintptr_t)bi->cmdline;
-    size_t n = 0;
-    while (n < sizeof cmdline - 1 && src[n]) {
-        cmdline[n] = src[n];
-        n++;
-    }
-    cmdline[n] = '\0';
-
-    struct bindings_boot boot = {
-        .cmdline = cmdline,
-        .heap_start = bi->kernel_end,
-        .heap_end = bi->stack_top,
-        .mem_size = bi->mem_size,
-    };
-    bindings_start(&boot);
+    bindings_start_copy((const char *)(uintptr_t)bi->cmdline, bi->kernel_end,
+                        bi->stack_top, bi->mem_size);
 }

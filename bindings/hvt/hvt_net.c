@@ -58,28 +58,15 @@ solo5_handle_set_t hvt_net_ready(void)
     return ready;
 }
 
-solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
-                                 struct solo5_net_info *info)
+void platform_net_info(solo5_handle_t h, struct solo5_net_info *info)
 {
-    if (handle == NULL || info == NULL)
-        return SOLO5_R_EINVAL;
-    int h = mft_acquire(name, MFT_DEV_NET_BASIC);
-    if (h < 0)
-        return SOLO5_R_EINVAL;
-    const struct hvt_devinfo *d = &hvt_bi->dev[h];
-    memcpy(info->mac_address, d->mac, SOLO5_NET_ALEN);
-    info->mtu = d->mtu;
-    *handle = (solo5_handle_t)h;
-    return SOLO5_R_OK;
+    memcpy(info->mac_address, hvt_bi->dev[h].mac, SOLO5_NET_ALEN);
+    info->mtu = hvt_bi->dev[h].mtu;
 }
 
-solo5_result_t solo5_net_write(solo5_handle_t h, const uint8_t *buf,
-                               size_t size)
+solo5_result_t platform_net_write(solo5_handle_t h, const uint8_t *buf,
+                                  size_t size)
 {
-    if (!mft_acquired(h, MFT_DEV_NET_BASIC) || buf == NULL || size == 0 ||
-        size > hvt_bi->dev[h].mtu + SOLO5_NET_HLEN)
-        return SOLO5_R_EINVAL;
-
     struct hvt_netring *r = ring(hvt_bi->dev[h].txring);
     volatile uint32_t *prod = &r->prod, *cons = &r->cons;
     if (*prod - *cons >= r->nslots) {
@@ -96,13 +83,9 @@ solo5_result_t solo5_net_write(solo5_handle_t h, const uint8_t *buf,
     return SOLO5_R_OK;
 }
 
-solo5_result_t solo5_net_read(solo5_handle_t h, uint8_t *buf, size_t size,
-                              size_t *read_size)
+solo5_result_t platform_net_read(solo5_handle_t h, uint8_t *buf, size_t size,
+                                 size_t *read_size)
 {
-    if (!mft_acquired(h, MFT_DEV_NET_BASIC) || buf == NULL ||
-        read_size == NULL || size < hvt_bi->dev[h].mtu + SOLO5_NET_HLEN)
-        return SOLO5_R_EINVAL;
-
     struct hvt_netring *r = ring(hvt_bi->dev[h].rxring);
     volatile uint32_t *prod = &r->prod, *cons = &r->cons;
     if (*prod == *cons) {

@@ -4,30 +4,10 @@
 
 #define SPT_EFAULT 14
 
-solo5_result_t solo5_block_acquire(const char *name, solo5_handle_t *handle,
-                                   struct solo5_block_info *info)
+void platform_block_info(solo5_handle_t h, struct solo5_block_info *info)
 {
-    if (handle == NULL || info == NULL)
-        return SOLO5_R_EINVAL;
-    int h = mft_acquire(name, MFT_DEV_BLOCK_BASIC);
-    if (h < 0)
-        return SOLO5_R_EINVAL;
     info->capacity = spt_bi->dev[h].capacity;
     info->block_size = spt_bi->dev[h].block_size;
-    *handle = (solo5_handle_t)h;
-    return SOLO5_R_OK;
-}
-
-/* The API's rules: whole blocks, inside the device, at most IO_MAX. */
-static bool block_args_ok(solo5_handle_t h, solo5_off_t off, const void *buf,
-                          size_t size)
-{
-    if (!mft_acquired(h, MFT_DEV_BLOCK_BASIC) || buf == NULL)
-        return false;
-    const struct spt_devinfo *d = &spt_bi->dev[h];
-    return size > 0 && size <= SOLO5_BLOCK_IO_MAX &&
-           size % d->block_size == 0 && off % d->block_size == 0 &&
-           off <= d->capacity && size <= d->capacity - off;
 }
 
 /*
@@ -35,9 +15,10 @@ static bool block_args_ok(solo5_handle_t h, solo5_off_t off, const void *buf,
  * signal, a huge request), so loop. A buffer outside the guest's memory is
  * EFAULT from the kernel, EINVAL to the application.
  */
-static solo5_result_t blkio(long nr, solo5_handle_t h, solo5_off_t off,
-                            uintptr_t buf, size_t size)
+solo5_result_t platform_block_io(bool write, solo5_handle_t h, solo5_off_t off,
+                                 uintptr_t buf, size_t size)
 {
+    long nr = write ? SPT_SYS_pwrite64 : SPT_SYS_pread64;
     int fd = spt_bi->dev[h].hostfd;
 
     while (size > 0) {
@@ -53,22 +34,6 @@ static solo5_result_t blkio(long nr, solo5_handle_t h, solo5_off_t off,
         size -= (size_t)n;
     }
     return SOLO5_R_OK;
-}
-
-solo5_result_t solo5_block_write(solo5_handle_t h, solo5_off_t off,
-                                 const uint8_t *buf, size_t size)
-{
-    if (!block_args_ok(h, off, buf, size))
-        return SOLO5_R_EINVAL;
-    return blkio(SPT_SYS_pwrite64, h, off, (uintptr_t)buf, size);
-}
-
-solo5_result_t solo5_block_read(solo5_handle_t h, solo5_off_t off, uint8_t *buf,
-                                size_t size)
-{
-    if (!block_args_ok(h, off, buf, size))
-        return SOLO5_R_EINVAL;
-    return blkio(SPT_SYS_pread64, h, off, (uintptr_t)buf, size);
 }
 
 void spt_block_flush(void)

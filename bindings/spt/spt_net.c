@@ -9,28 +9,15 @@ solo5_handle_set_t spt_net_handles(void)
     return mft_acquired_set(MFT_DEV_NET_BASIC);
 }
 
-solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
-                                 struct solo5_net_info *info)
+void platform_net_info(solo5_handle_t h, struct solo5_net_info *info)
 {
-    if (handle == NULL || info == NULL)
-        return SOLO5_R_EINVAL;
-    int h = mft_acquire(name, MFT_DEV_NET_BASIC);
-    if (h < 0)
-        return SOLO5_R_EINVAL;
-    const struct spt_devinfo *d = &spt_bi->dev[h];
-    memcpy(info->mac_address, d->mac, SOLO5_NET_ALEN);
-    info->mtu = d->mtu;
-    *handle = (solo5_handle_t)h;
-    return SOLO5_R_OK;
+    memcpy(info->mac_address, spt_bi->dev[h].mac, SOLO5_NET_ALEN);
+    info->mtu = spt_bi->dev[h].mtu;
 }
 
-solo5_result_t solo5_net_write(solo5_handle_t h, const uint8_t *buf,
-                               size_t size)
+solo5_result_t platform_net_write(solo5_handle_t h, const uint8_t *buf,
+                                  size_t size)
 {
-    if (!mft_acquired(h, MFT_DEV_NET_BASIC) || buf == NULL || size == 0 ||
-        size > spt_bi->dev[h].mtu + SOLO5_NET_HLEN)
-        return SOLO5_R_EINVAL;
-
     long n;
     do
         n = spt_syscall3(SPT_SYS_write, spt_bi->dev[h].hostfd, (long)buf,
@@ -41,13 +28,9 @@ solo5_result_t solo5_net_write(solo5_handle_t h, const uint8_t *buf,
     return n == -SPT_EFAULT ? SOLO5_R_EINVAL : SOLO5_R_EUNSPEC;
 }
 
-solo5_result_t solo5_net_read(solo5_handle_t h, uint8_t *buf, size_t size,
-                              size_t *read_size)
+solo5_result_t platform_net_read(solo5_handle_t h, uint8_t *buf, size_t size,
+                                 size_t *read_size)
 {
-    if (!mft_acquired(h, MFT_DEV_NET_BASIC) || buf == NULL ||
-        read_size == NULL || size < spt_bi->dev[h].mtu + SOLO5_NET_HLEN)
-        return SOLO5_R_EINVAL;
-
     long n;
     do
         n = spt_syscall3(SPT_SYS_read, spt_bi->dev[h].hostfd, (long)buf,

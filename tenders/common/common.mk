@@ -7,3 +7,10 @@
 UKREAD_SRCS := tenders/common/elf_notes.c tenders/common/mft_check.c
 UKREAD_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(UKREAD_SRCS))
 $(UKREAD_OBJS): HOST_CFLAGS += -Itenders/common
+
+# What the two tenders share beyond the unikernel file: setup errors, the
+# command line, the manifest checks (tender.c), and the block and network
+# devices' options and host side (dev_block.c, dev_net.c). Each tender
+# compiles them with its own flags; they need UKREAD_OBJS (mft_check()).
+TENDER_COMMON_SRCS := tenders/common/tender.c tenders/common/dev_block.c \
+	tenders/common/dev_net.c

@@ -13,6 +13,7 @@
 
 #include "elf_load.h"
 #include "hvt_abi.h"
+#include "tender.h"
 
 struct hvt;
 
@@ -88,9 +89,7 @@ struct hvt_sandbox_rule {
 
 /* ---- core (hvt_core.c) ------------------------------------------------ */
 
-/* Prints "solo5-hvt: error: ..." and exits with status 1 (setup errors). */
-void hvt_die(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+/* Setup errors: tender_die() (tender.h). */
 
 /*
  * Ends a guest that broke the rules (a bad pointer, an unknown hypercall,
@@ -140,22 +139,6 @@ void hvt_register_hypercall(struct hvt *hvt, enum hvt_hypercall nr,
 
 /* Adds FD to what POLL waits on for network handle HANDLE. */
 void hvt_register_pollfd(struct hvt *hvt, int fd, unsigned handle);
-
-/*
- * Matches OPT against a module option of the form "--PREFIX:NAME=VALUE"
- * (PREFIX like "net" or "block-sector-size"). Returns false if OPT is not a
- * PREFIX option; dies, showing FORM, if it is but NAME or VALUE is empty.
- * Else *NAME (*NAMELEN bytes, not terminated) and *VALUE point into OPT.
- */
-bool hvt_option_match(const char *opt, const char *prefix, const char *form,
-                      const char **name, size_t *namelen, const char **value);
-
-/*
- * Finds manifest entry NAME for the option OPT (for messages); dies if
- * there is none or it is not of TYPE. Returns its index.
- */
-unsigned hvt_mft_lookup(struct hvt *hvt, const char *opt, const char *name,
-                        enum mft_type type);
 
 /* Installs the core hypercalls (console, clocks, poll, TLS, halt). */
 void hvt_core_init(struct hvt *hvt);
@@ -210,14 +193,8 @@ void hvt_cpu_setup(struct hvt *hvt);
 /* ---- modules --------------------------------------------------------- */
 
 struct hvt_module {
-    const char *name;
-    /* Lines for --help, each "  --opt ... description\n". */
-    const char *usage;
-    /*
-     * Offered every tender option (with its leading "--"). Returns true if
-     * the module took it; dies on a malformed option of its own.
-     */
-    bool (*option)(const char *opt);
+    /* Name, --help lines and option parser (tender.h). */
+    const struct tender_module_cli *cli;
     /*
      * Attaches host resources to manifest entries (dies on error). Called
      * after the unikernel is checked, before guest memory exists; fills
@@ -245,14 +222,8 @@ struct hvt_module {
 
 /* Registers a module from its own file: HVT_MODULE_REGISTER(hvt_module_net) */
 #define HVT_MODULE_REGISTER(m)                                                 \
-    static const struct hvt_module *const hvt_module_ptr_##m                   \
-        __attribute__((section("hvt_modules"), used)) = &m
-
-extern const struct hvt_module *const __start_hvt_modules[];
-extern const struct hvt_module *const __stop_hvt_modules[];
-
-#define HVT_FOREACH_MODULE(m)                                                  \
-    for (const struct hvt_module *const *m = __start_hvt_modules;              \
-         m < __stop_hvt_modules; m++)
+    TENDER_REGISTER(hvt_modules, struct hvt_module, m)
+TENDER_SECTION_DECLARE(hvt_modules, struct hvt_module);
+#define HVT_FOREACH_MODULE(m) TENDER_FOREACH(hvt_modules, struct hvt_module, m)
 
 #endif /* HVT_H_INCLUDED */

@@ -11,17 +11,7 @@
 
 #include "hvt.h"
 
-void hvt_die(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("solo5-hvt: error: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
+const char tender_name[] = "solo5-hvt";
 
 void hvt_exit(struct hvt *hvt, int status)
 {
@@ -115,46 +105,6 @@ void hvt_register_pollfd(struct hvt *hvt, int fd, unsigned handle)
     hvt->pollfd[hvt->npollfd] = (struct pollfd){ .fd = fd, .events = POLLIN };
     hvt->pollfd_handle[hvt->npollfd] = handle;
     hvt->npollfd++;
-}
-
-bool hvt_option_match(const char *opt, const char *prefix, const char *form,
-                      const char **name, size_t *namelen, const char **value)
-{
-    size_t plen = strlen(prefix);
-
-    if (strncmp(opt, "--", 2) != 0 || strncmp(opt + 2, prefix, plen) != 0 ||
-        opt[2 + plen] != ':')
-        return false;
-    *name = opt + 2 + plen + 1;
-    const char *eq = strchr(*name, '=');
-    if (eq == NULL || eq == *name || eq[1] == '\0')
-        hvt_die("%s: expected %s", opt, form);
-    *namelen = (size_t)(eq - *name);
-    *value = eq + 1;
-    return true;
-}
-
-static const char *type_name(uint32_t type)
-{
-    return type == MFT_DEV_NET_BASIC     ? "NET_BASIC"
-           : type == MFT_DEV_BLOCK_BASIC ? "BLOCK_BASIC"
-                                         : "unknown";
-}
-
-unsigned hvt_mft_lookup(struct hvt *hvt, const char *opt, const char *name,
-                        enum mft_type type)
-{
-    const struct mft1 *m = &hvt->img.mft;
-
-    for (unsigned i = 0; i < m->entries; i++) {
-        if (strcmp(m->e[i].name, name) != 0)
-            continue;
-        if (m->e[i].type != (uint32_t)type)
-            hvt_die("%s: manifest entry '%s' is a %s device, not %s", opt, name,
-                    type_name(m->e[i].type), type_name(type));
-        return i;
-    }
-    hvt_die("%s: the unikernel's manifest has no entry '%s'", opt, name);
 }
 
 /* ---- core hypercalls ------------------------------------------------- */

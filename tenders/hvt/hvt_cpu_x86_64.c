@@ -9,6 +9,7 @@
 
 #include "hvt.h"
 #include "hvt_cpu_x86_64.h"
+#include "x86_64_traps.h"
 
 #define PAGE 0x1000ull
 #define HUGE 0x200000ull
@@ -38,9 +39,10 @@ static uint64_t *pt_at(struct pt_alloc *a, uint64_t gpa)
 static uint64_t pt_new(struct pt_alloc *a)
 {
     if (a->next >= X86_PT_LIMIT)
-        hvt_die("%s: image of %llu MiB is too large for the page table "
-                "area",
-                a->hvt->unikernel, (unsigned long long)(a->hvt->img.end >> 20));
+        tender_die("%s: image of %llu MiB is too large for the page table "
+                   "area",
+                   a->hvt->unikernel,
+                   (unsigned long long)(a->hvt->img.end >> 20));
     uint64_t gpa = a->next;
     a->next += PAGE;
     memset(pt_at(a, gpa), 0, PAGE);
@@ -229,29 +231,6 @@ void hvt_cpu_setup(struct hvt *hvt)
     hvt->idt = X86_IDT_BASE;
 }
 
-static const char *const trap_names[32] = {
-    [0] = "#DE divide error",
-    [1] = "#DB debug",
-    [2] = "NMI",
-    [3] = "#BP breakpoint",
-    [4] = "#OF overflow",
-    [5] = "#BR bound range",
-    [6] = "#UD invalid opcode",
-    [7] = "#NM device not available",
-    [8] = "#DF double fault",
-    [10] = "#TS invalid TSS",
-    [11] = "#NP segment not present",
-    [12] = "#SS stack fault",
-    [13] = "#GP general protection",
-    [14] = "#PF page fault",
-    [16] = "#MF x87 floating point",
-    [17] = "#AC alignment check",
-    [18] = "#MC machine check",
-    [19] = "#XM SIMD floating point",
-    [20] = "#VE virtualization",
-    [21] = "#CP control protection",
-};
-
 /*
  * The same ABORT lines the bindings print for a fatal exception on other
  * targets, on the guest's console (stdout), in one write(2) each.
@@ -260,12 +239,10 @@ void hvt_cpu_trap(struct hvt *hvt, uint64_t frame)
 {
     const struct hvt_trap_frame *tf =
         hvt_gpa(hvt, frame, sizeof(struct hvt_trap_frame));
-    const char *name = tf->vector < 32 ? trap_names[tf->vector] : NULL;
+    const char *name = x86_64_trap_name(tf->vector);
     char line[512];
     int n;
 
-    if (name == NULL)
-        name = "unexpected interrupt";
     if (tf->vector == 14) {
         n = snprintf(line, sizeof line,
                      "Solo5: ABORT: %s at rip=0x%llx: %s access to 0x%llx "

@@ -154,13 +154,13 @@ static void map_trap_page(struct hvt *hvt)
         uint64_t *e = hvt_gpa(hvt, table, 4096);
         uint64_t pte = e[(TRAP_PAGE >> (12 + 9 * level)) & 511];
         if (!(pte & PTE_P) || (pte & PTE_PS))
-            hvt_die("gdb: the low guest pages are not mapped as expected");
+            tender_die("gdb: the low guest pages are not mapped as expected");
         table = pte & PTE_ADDR;
     }
     uint64_t *pt = hvt_gpa(hvt, table, 4096);
     uint64_t *e = &pt[(TRAP_PAGE >> 12) & 511];
     if (*e & PTE_P)
-        hvt_die("gdb: guest page 0x%x is already in use", TRAP_PAGE);
+        tender_die("gdb: guest page 0x%x is already in use", TRAP_PAGE);
     *e = TRAP_PAGE | PTE_P; /* not writable, not user, executable */
 }
 
@@ -193,11 +193,11 @@ void hvt_debug_traps_init(struct hvt *hvt)
 
     struct kvm_sregs s;
     if (ioctl(vcpu_fd(hvt), KVM_GET_SREGS, &s) < 0)
-        hvt_die("gdb: KVM_GET_SREGS: %s", strerror(errno));
+        tender_die("gdb: KVM_GET_SREGS: %s", strerror(errno));
     s.idt.base = TRAP_PAGE;
     s.idt.limit = TRAP_NVEC * 16 - 1;
     if (ioctl(vcpu_fd(hvt), KVM_SET_SREGS, &s) < 0)
-        hvt_die("gdb: KVM_SET_SREGS: %s", strerror(errno));
+        tender_die("gdb: KVM_SET_SREGS: %s", strerror(errno));
 }
 
 bool hvt_debug_trap(struct hvt *hvt, unsigned port, unsigned *vector,

@@ -15,20 +15,20 @@ void hvt_vm_init(struct hvt *hvt)
     struct hvt_kvm *k = calloc(1, sizeof *k);
 
     if (k == NULL)
-        hvt_die("out of memory");
+        tender_die("out of memory");
     hvt->backend = k;
     k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (k->kvm_fd < 0)
-        hvt_die("cannot open /dev/kvm: %s (is KVM enabled, and may you "
-                "use it?)",
-                strerror(errno));
+        tender_die("cannot open /dev/kvm: %s (is KVM enabled, and may you "
+                   "use it?)",
+                   strerror(errno));
     int v = ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0);
     if (v != KVM_API_VERSION)
-        hvt_die("/dev/kvm: KVM API version %d, expected %d", v,
-                KVM_API_VERSION);
+        tender_die("/dev/kvm: KVM API version %d, expected %d", v,
+                   KVM_API_VERSION);
     k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
     if (k->vm_fd < 0)
-        hvt_die("cannot create a KVM virtual machine: %s", strerror(errno));
+        tender_die("cannot create a KVM virtual machine: %s", strerror(errno));
 
     /*
      * Guest memory is never executable on the host, and only the pages the
@@ -37,8 +37,8 @@ void hvt_vm_init(struct hvt *hvt)
     hvt->mem = mmap(NULL, hvt->mem_size, PROT_READ | PROT_WRITE,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (hvt->mem == MAP_FAILED)
-        hvt_die("cannot allocate %llu MiB of guest memory: %s",
-                (unsigned long long)(hvt->mem_size >> 20), strerror(errno));
+        tender_die("cannot allocate %llu MiB of guest memory: %s",
+                   (unsigned long long)(hvt->mem_size >> 20), strerror(errno));
     struct kvm_userspace_memory_region region = {
         .slot = 0,
         .guest_phys_addr = 0,
@@ -46,11 +46,11 @@ void hvt_vm_init(struct hvt *hvt)
         .userspace_addr = (uint64_t)(uintptr_t)hvt->mem,
     };
     if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-        hvt_die("cannot give the guest its memory: %s", strerror(errno));
+        tender_die("cannot give the guest its memory: %s", strerror(errno));
 
     int sz = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if (sz <= 0)
-        hvt_die("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+        tender_die("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
     k->run_size = (size_t)sz;
 }
 

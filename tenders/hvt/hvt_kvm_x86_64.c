@@ -20,12 +20,12 @@ static uint32_t setup_cpuid(struct hvt_kvm *k)
     for (;;) {
         c = calloc(1, sizeof *c + n * sizeof c->entries[0]);
         if (c == NULL)
-            hvt_die("out of memory");
+            tender_die("out of memory");
         c->nent = n;
         if (ioctl(k->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
             break;
         if (errno != E2BIG)
-            hvt_die("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+            tender_die("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
         free(c);
         n *= 2;
     }
@@ -35,7 +35,7 @@ static uint32_t setup_cpuid(struct hvt_kvm *k)
             leaf7_ebx = c->entries[i].ebx;
     }
     if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, c) < 0)
-        hvt_die("KVM_SET_CPUID2: %s", strerror(errno));
+        tender_die("KVM_SET_CPUID2: %s", strerror(errno));
     free(c);
     return leaf7_ebx;
 }
@@ -45,7 +45,7 @@ static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k, uint32_t leaf7_ebx)
     struct kvm_sregs sr;
 
     if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sr) < 0)
-        hvt_die("KVM_GET_SREGS: %s", strerror(errno));
+        tender_die("KVM_GET_SREGS: %s", strerror(errno));
 
     /* The guest starts in 64-bit mode at CPL3: its code never runs at
      * CPL0, where some hypervisors (PVM) can only emulate it. */
@@ -111,7 +111,7 @@ static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k, uint32_t leaf7_ebx)
         sr.cr4 |= X86_CR4_SMAP;
     sr.efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
     if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sr) < 0)
-        hvt_die("KVM_SET_SREGS: %s", strerror(errno));
+        tender_die("KVM_SET_SREGS: %s", strerror(errno));
 }
 
 static void hc_set_tls_base(struct hvt *hvt, uint64_t gpa)
@@ -139,11 +139,11 @@ void hvt_vcpu_init(struct hvt *hvt, uint64_t *tsc_khz)
 
     k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
     if (k->vcpu_fd < 0)
-        hvt_die("cannot create a vCPU: %s", strerror(errno));
+        tender_die("cannot create a vCPU: %s", strerror(errno));
     k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
                   k->vcpu_fd, 0);
     if (k->run == MAP_FAILED)
-        hvt_die("cannot map the vCPU's run structure: %s", strerror(errno));
+        tender_die("cannot map the vCPU's run structure: %s", strerror(errno));
 
     uint32_t leaf7_ebx = setup_cpuid(k);
     if (leaf7_ebx & X86_CPUID7_EBX_FSGSBASE)
@@ -158,23 +158,23 @@ void hvt_vcpu_init(struct hvt *hvt, uint64_t *tsc_khz)
         .rflags = X86_RFLAGS_RESERVED, /* IOPL 0: see the TSS I/O bitmap */
     };
     if (ioctl(k->vcpu_fd, KVM_SET_REGS, &regs) < 0)
-        hvt_die("KVM_SET_REGS: %s", strerror(errno));
+        tender_die("KVM_SET_REGS: %s", strerror(errno));
 
     int khz = ioctl(k->vcpu_fd, KVM_GET_TSC_KHZ, 0);
     if (khz <= 0)
-        hvt_die("cannot read the TSC frequency (KVM_GET_TSC_KHZ): %s",
-                strerror(errno));
+        tender_die("cannot read the TSC frequency (KVM_GET_TSC_KHZ): %s",
+                   strerror(errno));
     *tsc_khz = (uint64_t)khz;
 
     /* While the guest runs, SIGINT and SIGTERM interrupt KVM_RUN. */
     const sigset_t *mask = hvt_signals_run_mask();
     struct kvm_signal_mask *sm = calloc(1, sizeof *sm + sizeof(uint64_t));
     if (sm == NULL)
-        hvt_die("out of memory");
+        tender_die("out of memory");
     sm->len = 8; /* the kernel's sigset_t */
     memcpy(sm->sigset, mask, 8);
     if (ioctl(k->vcpu_fd, KVM_SET_SIGNAL_MASK, sm) < 0)
-        hvt_die("KVM_SET_SIGNAL_MASK: %s", strerror(errno));
+        tender_die("KVM_SET_SIGNAL_MASK: %s", strerror(errno));
     free(sm);
 }
 

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "hvt.h"
-#include "mft_check.h"
 
 #define MEM_DEFAULT_MIB 512ull
 /*
@@ -38,17 +37,14 @@ static void usage(FILE *f)
             "  --version       version and ABI version\n",
             MEM_DEFAULT_MIB, MEM_OPTION_MAX_MIB, HVT_GUEST_MEM_MAX >> 20,
             HVT_GUEST_MEM_MAX >> 20);
-    fprintf(f, "\nCompiled-in modules:");
-    HVT_FOREACH_MODULE(m)
-    {
-        fprintf(f, " %s", (*m)->name);
-    }
-    fprintf(f, "\n");
-    HVT_FOREACH_MODULE(m)
-    {
-        if ((*m)->usage)
-            fprintf(f, "\nModule %s:\n%s", (*m)->name, (*m)->usage);
-    }
+}
+
+static void version(void)
+{
+    printf("solo5-hvt %s (hvt ABI %u)\n"
+           "solo5-hvt implements Solo5 interface %s (hvt binaries "
+           "are not interchangeable with Solo5's)\n",
+           SOLO5_VERSION, HVT_ABI_VERSION, SOLO5_INTERFACE);
 }
 
 static uint64_t parse_mem(const char *arg)
@@ -59,12 +55,12 @@ static uint64_t parse_mem(const char *arg)
     errno = 0;
     unsigned long long mib = strtoull(v, &end, 10);
     if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || mib == 0)
-        hvt_die("%s: expected a number of MiB from 1 to %llu", arg,
-                MEM_OPTION_MAX_MIB);
+        tender_die("%s: expected a number of MiB from 1 to %llu", arg,
+                   MEM_OPTION_MAX_MIB);
     if (mib > MEM_OPTION_MAX_MIB)
-        hvt_die("%s: at most %llu MiB (the hvt ABI addresses guest memory "
-                "with 32 bits)",
-                arg, MEM_OPTION_MAX_MIB);
+        tender_die("%s: at most %llu MiB (the hvt ABI addresses guest memory "
+                   "with 32 bits)",
+                   arg, MEM_OPTION_MAX_MIB);
     /*
      * Memory is reserved, not committed (MAP_NORESERVE): only what the
      * guest touches is backed, so the host's RAM is no limit here, as it
@@ -75,82 +71,22 @@ static uint64_t parse_mem(const char *arg)
     return bytes < HVT_GUEST_MEM_MAX ? bytes : HVT_GUEST_MEM_MAX;
 }
 
-/* Phase 1: the command line. Returns the index of the unikernel. */
-static int parse_args(struct hvt *hvt, int argc, char **argv)
-{
-    int i;
-
-    hvt->mem_size = MEM_DEFAULT_MIB << 20;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            i++;
-            break;
-        }
-        if (strncmp(a, "--", 2) != 0)
-            break;
-        if (strcmp(a, "--help") == 0) {
-            usage(stdout);
-            exit(0);
-        }
-        if (strcmp(a, "--version") == 0) {
-            printf("solo5-hvt %s (hvt ABI %u)\n"
-                   "solo5-hvt implements Solo5 interface %s (hvt binaries "
-                   "are not interchangeable with Solo5's)\n",
-                   SOLO5_VERSION, HVT_ABI_VERSION, SOLO5_INTERFACE);
-            exit(0);
-        }
-        if (strncmp(a, "--mem=", 6) == 0) {
-            hvt->mem_size = parse_mem(a);
-            continue;
-        }
-        bool taken = false;
-        HVT_FOREACH_MODULE(m)
-        {
-            if ((*m)->option && (*m)->option(a)) {
-                taken = true;
-                break;
-            }
-        }
-        if (!taken)
-            hvt_die("unknown option '%s' (see solo5-hvt --help)", a);
-    }
-    if (i >= argc)
-        hvt_die("no unikernel given (usage: solo5-hvt [OPTIONS] [--] "
-                "UNIKERNEL [ARGS...])");
-
-    /* ARGS become the command line, joined by single spaces. */
-    size_t len = 0;
-    for (int j = i + 1; j < argc; j++) {
-        size_t n = strlen(argv[j]);
-        if (len + n + 2 > sizeof hvt->cmdline)
-            hvt_die("the unikernel's command line is longer than %u bytes",
-                    HVT_CMDLINE_MAX - 1);
-        if (len > 0)
-            hvt->cmdline[len++] = ' ';
-        memcpy(hvt->cmdline + len, argv[j], n);
-        len += n;
-    }
-    hvt->cmdline[len] = '\0';
-    return i;
-}
+/* What the shared command-line parser asks of this tender. */
+static const struct tender_cli cli = { usage, version, parse_mem,
+                                       hvt_modules_cli };
 
 /* Phase 2: the unikernel: a valid ELF file for this target and ABI. */
 static int check_unikernel(struct hvt *hvt)
 {
     char err[256];
     const char *path = hvt->unikernel;
+    int fd = tender_open_unikernel(path, HVT_GUEST_IMAGE_BASE, hvt->mem_size,
+                                   &hvt->img);
 
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        hvt_die("%s: %s", path, strerror(errno));
-    if (elf_parse(fd, HVT_GUEST_IMAGE_BASE, hvt->mem_size, &hvt->img, err,
-                  sizeof err) < 0)
-        hvt_die("%s: %s", path, err);
     struct elfnote_info notes = { .has_abi = hvt->img.has_abi,
                                   .abi = hvt->img.abi };
     if (elf_notes_require_abi(&notes, err, sizeof err) < 0)
-        hvt_die("%s: %s", path, err);
+        tender_die("%s: %s", path, err);
     const struct abi1_info *abi = &hvt->img.abi;
     const char *target = elf_abi_target_name(abi->target);
     /*
@@ -158,20 +94,16 @@ static int check_unikernel(struct hvt *hvt)
      * other hypercalls. Say so rather than just "wrong version".
      */
     if (abi->target == ABI_TARGET_HVT && abi->version < HVT_ABI_VERSION_MIN)
-        hvt_die("%s: built by Solo5's own toolchain (hvt ABI %u); this tender "
-                "runs solo5-ng's hvt ABI %u: rebuild it with this toolchain",
-                path, abi->version, HVT_ABI_VERSION);
+        tender_die(
+            "%s: built by Solo5's own toolchain (hvt ABI %u); this tender "
+            "runs solo5-ng's hvt ABI %u: rebuild it with this toolchain",
+            path, abi->version, HVT_ABI_VERSION);
     if (abi->target != ABI_TARGET_HVT || abi->version != HVT_ABI_VERSION)
-        hvt_die("%s: built for the %s target, ABI %u; this tender runs the "
-                "hvt target, ABI %u",
-                path, target != NULL ? target : "unknown", abi->version,
-                HVT_ABI_VERSION);
-    if (!hvt->img.has_mft)
-        hvt_die("%s: no manifest (link it with the output of solo5-elftool "
-                "gen-manifest)",
-                path);
-    if (mft_check(&hvt->img.mft, err, sizeof err) < 0)
-        hvt_die("%s: invalid manifest: %s", path, err);
+        tender_die("%s: built for the %s target, ABI %u; this tender runs the "
+                   "hvt target, ABI %u",
+                   path, target != NULL ? target : "unknown", abi->version,
+                   HVT_ABI_VERSION);
+    tender_check_manifest(path, &hvt->img);
     return fd;
 }
 
@@ -182,23 +114,8 @@ static int check_unikernel(struct hvt *hvt)
 static void check_attached_and_layout(struct hvt *hvt)
 {
     const struct mft1 *m = &hvt->img.mft;
-    /* Room for every name: MFT_MAX_ENTRIES * (MFT_NAME_MAX + ", "). */
-    char missing[MFT_MAX_ENTRIES * (MFT_NAME_MAX + 2) + 1];
-    size_t len = 0;
-    unsigned nmissing = 0;
 
-    /* Entry 0 is the reserved one, not a device. */
-    for (unsigned i = 1; i < m->entries; i++) {
-        if (hvt->dev[i].flags & HVT_DEV_ATTACHED)
-            continue;
-        len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%s",
-                                nmissing++ ? ", " : "", m->e[i].name);
-    }
-    if (nmissing > 0)
-        hvt_die("%s: manifest entries not attached: %s (attach NET_BASIC "
-                "entries with --net:NAME=TAP, BLOCK_BASIC entries with "
-                "--block:NAME=FILE)",
-                hvt->unikernel, missing);
+    tender_check_attached(hvt->unikernel, m);
 
     uint64_t top = hvt->mem_size;
     for (unsigned i = 0; i < m->entries; i++) {
@@ -214,13 +131,13 @@ static void check_attached_and_layout(struct hvt *hvt)
     }
     if (top < hvt->img.end || top - hvt->img.end < HEAP_MIN) {
         uint64_t rings = hvt->mem_size - top;
-        hvt_die("--mem=%llu is too small for %s: its image ends at %llu "
-                "KiB, its network rings take %llu KiB, and at least %llu "
-                "KiB of heap are needed",
-                (unsigned long long)(hvt->mem_size >> 20), hvt->unikernel,
-                (unsigned long long)(hvt->img.end >> 10),
-                (unsigned long long)(rings >> 10),
-                (unsigned long long)(HEAP_MIN >> 10));
+        tender_die("--mem=%llu is too small for %s: its image ends at %llu "
+                   "KiB, its network rings take %llu KiB, and at least %llu "
+                   "KiB of heap are needed",
+                   (unsigned long long)(hvt->mem_size >> 20), hvt->unikernel,
+                   (unsigned long long)(hvt->img.end >> 10),
+                   (unsigned long long)(rings >> 10),
+                   (unsigned long long)(HEAP_MIN >> 10));
     }
     hvt->stack_top = top;
 }
@@ -232,13 +149,15 @@ int main(int argc, char **argv)
     uint64_t tsc_khz;
 
     /* Phase 1: parse the command line. */
-    int uk = parse_args(&hvt, argc, argv);
+    hvt.mem_size = MEM_DEFAULT_MIB << 20;
+    int uk = tender_parse_args(&cli, argc, argv, &hvt.mem_size, hvt.cmdline,
+                               sizeof hvt.cmdline);
     hvt.unikernel = argv[uk];
 
     /* Phase 2: check the unikernel (ELF, ABI note, manifest). */
     if (personality(0xffffffff) & READ_IMPLIES_EXEC)
-        hvt_die("refusing to run under the READ_IMPLIES_EXEC personality "
-                "(guest memory would be executable on the host)");
+        tender_die("refusing to run under the READ_IMPLIES_EXEC personality "
+                   "(guest memory would be executable on the host)");
     int fd = check_unikernel(&hvt);
 
     /* Phase 3: take host resources: taps, block files (the modules). */
@@ -254,7 +173,7 @@ int main(int argc, char **argv)
     /* Phase 4: the virtual machine: /dev/kvm, memory, image, vCPU. */
     hvt_vm_init(&hvt);
     if (elf_load(fd, &hvt.img, hvt.mem, hvt.mem_size, err, sizeof err) < 0)
-        hvt_die("%s: %s", hvt.unikernel, err);
+        tender_die("%s: %s", hvt.unikernel, err);
     close(fd);
     hvt_cpu_setup(&hvt);
     hvt_vcpu_init(&hvt, &tsc_khz);

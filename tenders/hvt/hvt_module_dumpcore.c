@@ -46,9 +46,9 @@ static bool dumpcore_option(const char *opt)
     if (strncmp(opt, "--dumpcore=", 11) != 0)
         return false;
     if (opt[11] == '\0')
-        hvt_die("%s: expected --dumpcore=DIR", opt);
+        tender_die("%s: expected --dumpcore=DIR", opt);
     if (dc.dir)
-        hvt_die("%s: --dumpcore given twice", opt);
+        tender_die("%s: --dumpcore given twice", opt);
     dc.dir = opt + 11;
     return true;
 }
@@ -167,25 +167,25 @@ static void dumpcore_setup(struct hvt *hvt)
         return;
     int dirfd = open(dc.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0)
-        hvt_die("--dumpcore=%s: %s", dc.dir, strerror(errno));
+        tender_die("--dumpcore=%s: %s", dc.dir, strerror(errno));
     dc.pid = (int)getpid();
     snprintf(dc.name, sizeof dc.name, "core.solo5-hvt.%d", dc.pid);
     if (faccessat(dirfd, dc.name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-        hvt_die("--dumpcore=%s: %s already exists", dc.dir, dc.name);
+        tender_die("--dumpcore=%s: %s already exists", dc.dir, dc.name);
     /* 0600: a core holds all of the guest's memory. */
     dc.file = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (dc.file < 0 && (errno == EOPNOTSUPP || errno == EISDIR))
-        hvt_die("--dumpcore=%s: its file system cannot make unnamed files "
-                "(O_TMPFILE), which keep partial cores from being seen",
-                dc.dir);
+        tender_die("--dumpcore=%s: its file system cannot make unnamed files "
+                   "(O_TMPFILE), which keep partial cores from being seen",
+                   dc.dir);
     if (dc.file < 0)
-        hvt_die("--dumpcore=%s: cannot create files there: %s", dc.dir,
-                strerror(errno));
+        tender_die("--dumpcore=%s: cannot create files there: %s", dc.dir,
+                   strerror(errno));
     if (pipe2(cmd, O_CLOEXEC) < 0 || pipe2(ack, O_CLOEXEC) < 0)
-        hvt_die("--dumpcore: pipe: %s", strerror(errno));
+        tender_die("--dumpcore: pipe: %s", strerror(errno));
     pid_t pid = fork();
     if (pid < 0)
-        hvt_die("--dumpcore: fork: %s", strerror(errno));
+        tender_die("--dumpcore: fork: %s", strerror(errno));
     if (pid == 0) {
         /* Keep only what the helper uses (and stdin, stdout, stderr). */
         int keep[] = { dirfd, dc.file, cmd[0], ack[1] };
@@ -439,13 +439,17 @@ static void dumpcore_fault(struct hvt *hvt, const char *msg)
         dump(hvt, &r, SIGSEGV);
 }
 
-static struct hvt_module hvt_module_dumpcore = {
+static const struct tender_module_cli dumpcore_cli = {
     .name = "dumpcore",
     .usage = "  --dumpcore=DIR      when the guest aborts or faults, write "
              "an ELF core file\n"
              "                      DIR/core.solo5-hvt.PID (gdb UNIKERNEL "
              "CORE reads it)\n",
     .option = dumpcore_option,
+};
+
+static struct hvt_module hvt_module_dumpcore = {
+    .cli = &dumpcore_cli,
     .setup = dumpcore_setup,
     .guest_init = dumpcore_guest_init,
     .halt = dumpcore_halt,

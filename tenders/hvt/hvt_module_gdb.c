@@ -55,7 +55,8 @@ static bool gdb_option(const char *opt)
     errno = 0;
     unsigned long n = strtoul(v, &end, 10);
     if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n > 65535)
-        hvt_die("%s: expected a TCP port from 0 (any free one) to 65535", opt);
+        tender_die("%s: expected a TCP port from 0 (any free one) to 65535",
+                   opt);
     gdb.port = (unsigned)n;
     gdb.enabled = true;
     return true;
@@ -76,13 +77,13 @@ static void gdb_setup(struct hvt *hvt)
     int one = 1;
     gdb.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (gdb.lfd < 0)
-        hvt_die("--gdb: cannot create a socket: %s", strerror(errno));
+        tender_die("--gdb: cannot create a socket: %s", strerror(errno));
     setsockopt(gdb.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (bind(gdb.lfd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
         listen(gdb.lfd, 1) < 0 ||
         getsockname(gdb.lfd, (struct sockaddr *)&sa, &salen) < 0)
-        hvt_die("--gdb-port=%u: cannot listen on 127.0.0.1:%u: %s", gdb.port,
-                gdb.port, strerror(errno));
+        tender_die("--gdb-port=%u: cannot listen on 127.0.0.1:%u: %s", gdb.port,
+                   gdb.port, strerror(errno));
     gdb.port = ntohs(sa.sin_port);
 }
 
@@ -432,7 +433,7 @@ static void gdb_guest_init(struct hvt *hvt)
         if (gdb.fd >= 0)
             break;
         if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
-            hvt_die("--gdb: accept: %s", strerror(errno));
+            tender_die("--gdb: accept: %s", strerror(errno));
     }
     close(gdb.lfd); /* one debugger, once */
     int one = 1;
@@ -443,7 +444,7 @@ static void gdb_guest_init(struct hvt *hvt)
 
     if (hvt_debug_vcpu_regs(hvt, &gdb.regs) < 0 ||
         hvt_debug_get_fpu(hvt, &gdb.fpu) < 0)
-        hvt_die("gdb: cannot read the vCPU: %s", strerror(errno));
+        tender_die("gdb: cannot read the vCPU: %s", strerror(errno));
     strcpy(gdb.stop, "S05");
     serve(hvt);
 }
@@ -468,7 +469,7 @@ static void gdb_fault(struct hvt *hvt, const char *msg)
     gdb_halt(hvt, 1, 0);
 }
 
-static struct hvt_module hvt_module_gdb = {
+static const struct tender_module_cli gdb_cli = {
     .name = "gdb",
     .usage = "  --gdb               wait for gdb on 127.0.0.1:1234 before "
              "the guest's first\n"
@@ -476,6 +477,10 @@ static struct hvt_module hvt_module_gdb = {
              "  --gdb-port=N        the same on port N (0: any free port, "
              "printed)\n",
     .option = gdb_option,
+};
+
+static struct hvt_module hvt_module_gdb = {
+    .cli = &gdb_cli,
     .setup = gdb_setup,
     .guest_init = gdb_guest_init,
     .halt = gdb_halt,

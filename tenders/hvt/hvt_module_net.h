@@ -13,11 +13,8 @@
 #include "hvt.h"
 
 struct hvt_net_dev {
-    char *name;  /* manifest entry */
-    char *iface; /* tap name, or "@FD" */
-    uint8_t mac[6];
-    bool has_mac;
-    /* Set up at attach time. */
+    const char *name; /* manifest entry */
+    /* Set up at attach time (from struct dev_net). */
     int fd;          /* non-blocking, one frame per read or write */
     unsigned handle; /* its manifest entry: hvt->dev[handle] */
     uint32_t mtu;    /* without the Ethernet header */

@@ -15,7 +15,7 @@ void hvt_sandbox_allow_fd(struct hvt *hvt, int fd,
     size_t max = sizeof hvt->sandbox_fd / sizeof hvt->sandbox_fd[0];
 
     if (hvt->nsandbox_fd == max)
-        hvt_die("sandbox: too many descriptors");
+        tender_die("sandbox: too many descriptors");
     hvt->sandbox_fd[hvt->nsandbox_fd].fd = fd;
     hvt->sandbox_fd[hvt->nsandbox_fd].rules = rules;
     hvt->sandbox_fd[hvt->nsandbox_fd].nrules = nrules;
@@ -64,7 +64,7 @@ static void add(scmp_filter_ctx ctx, const struct hvt_sandbox_rule *r, int fd,
     else
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, (int)r->nr, 0);
     if (rc < 0)
-        hvt_die("seccomp rule for '%s': %s", r->why, strerror(-rc));
+        tender_die("seccomp rule for '%s': %s", r->why, strerror(-rc));
 }
 
 void hvt_sandbox_enter(struct hvt *hvt)
@@ -73,7 +73,7 @@ void hvt_sandbox_enter(struct hvt *hvt)
     int vcpu = hvt_vcpu_fd(hvt);
 
     if (ctx == NULL)
-        hvt_die("cannot create the seccomp filter");
+        tender_die("cannot create the seccomp filter");
     for (size_t i = 0; i < sizeof core_rules / sizeof core_rules[0]; i++)
         add(ctx, &core_rules[i].r, core_rules[i].fd, vcpu);
     for (unsigned i = 0; i < hvt->nsandbox_fd; i++) {
@@ -82,6 +82,6 @@ void hvt_sandbox_enter(struct hvt *hvt)
     }
     int rc = seccomp_load(ctx);
     if (rc < 0)
-        hvt_die("cannot install the seccomp filter: %s", strerror(-rc));
+        tender_die("cannot install the seccomp filter: %s", strerror(-rc));
     seccomp_release(ctx);
 }

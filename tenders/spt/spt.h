@@ -12,6 +12,7 @@
 
 #include "elf_load.h"
 #include "spt_abi.h"
+#include "tender.h"
 
 /*
  * One line of the seccomp allow-list a module contributes for each
@@ -48,30 +49,7 @@ struct spt {
 
 /* ---- core (spt_core.c) ------------------------------------------------ */
 
-/* Prints "solo5-spt: error: ..." and exits with status 1 (setup errors). */
-void spt_die(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
-
-/*
- * Matches OPT against a module option of the form "--PREFIX:NAME=VALUE".
- * Returns false if OPT is not a PREFIX option; dies, showing FORM, if it is
- * but NAME or VALUE is empty. Else *NAME (*NAMELEN bytes, not terminated)
- * and *VALUE point into OPT.
- */
-bool spt_option_match(const char *opt, const char *prefix, const char *form,
-                      const char **name, size_t *namelen, const char **value);
-
-/*
- * The manifest, behind three accessors so its layout is known in one
- * place: the number of entries, the name of entry I, and the lookup of
- * NAME for option OPT (dies if there is no such entry or it is not of
- * TYPE; returns its index, the handle).
- */
-unsigned spt_mft_entries(const struct spt *spt);
-const char *spt_mft_name(const struct spt *spt, unsigned i);
-uint32_t spt_mft_type(const struct spt *spt, unsigned i);
-unsigned spt_mft_lookup(const struct spt *spt, const char *opt,
-                        const char *name, enum mft_type type);
+/* Setup errors: tender_die() (tender.h). */
 
 /*
  * Records that manifest entry HANDLE is attached to host descriptor FD
@@ -113,25 +91,16 @@ void spt_enter_guest(uint64_t entry, uint64_t stack, uint64_t boot_info,
 /* ---- modules ----------------------------------------------------------- */
 
 struct spt_module {
-    const char *name;
-    /* Lines for --help, each "  --opt ... description\n". */
-    const char *usage;
-    /* Offered every tender option; true if taken; dies if malformed. */
-    bool (*option)(const char *opt);
+    /* Name, --help lines and option parser (tender.h). */
+    const struct tender_module_cli *cli;
     /* Attaches host resources to manifest entries (dies on error). */
     void (*setup)(struct spt *spt);
 };
 
 /* Registers a module from its own file: SPT_MODULE_REGISTER(spt_module_net) */
 #define SPT_MODULE_REGISTER(m)                                                 \
-    static const struct spt_module *const spt_module_ptr_##m                   \
-        __attribute__((section("spt_modules"), used)) = &m
-
-extern const struct spt_module *const __start_spt_modules[];
-extern const struct spt_module *const __stop_spt_modules[];
-
-#define SPT_FOREACH_MODULE(m)                                                  \
-    for (const struct spt_module *const *m = __start_spt_modules;              \
-         m < __stop_spt_modules; m++)
+    TENDER_REGISTER(spt_modules, struct spt_module, m)
+TENDER_SECTION_DECLARE(spt_modules, struct spt_module);
+#define SPT_FOREACH_MODULE(m) TENDER_FOREACH(spt_modules, struct spt_module, m)
 
 #endif /* SPT_H_INCLUDED */

@@ -11,7 +11,6 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
-#include "mft_check.h"
 #include "spt.h"
 
 #define MEM_DEFAULT_MIB 512ull
@@ -39,17 +38,11 @@ static void usage(FILE *f)
             "  --help          this text\n"
             "  --version       version and ABI version\n",
             MEM_DEFAULT_MIB, MEM_MIN_MIB, MEM_MAX_MIB);
-    fprintf(f, "\nCompiled-in modules:");
-    SPT_FOREACH_MODULE(m)
-    {
-        fprintf(f, " %s", (*m)->name);
-    }
-    fprintf(f, "\n");
-    SPT_FOREACH_MODULE(m)
-    {
-        if ((*m)->usage)
-            fprintf(f, "\nModule %s:\n%s", (*m)->name, (*m)->usage);
-    }
+}
+
+static void version(void)
+{
+    printf("solo5-spt %s (spt ABI %u)\n", SOLO5_VERSION, SPT_ABI_VERSION);
 }
 
 static uint64_t parse_mem(const char *arg)
@@ -60,78 +53,25 @@ static uint64_t parse_mem(const char *arg)
     errno = 0;
     unsigned long long mib = strtoull(v, &end, 10);
     if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || mib < MEM_MIN_MIB)
-        spt_die("%s: expected a number of MiB from %llu to %llu", arg,
-                MEM_MIN_MIB, MEM_MAX_MIB);
+        tender_die("%s: expected a number of MiB from %llu to %llu", arg,
+                   MEM_MIN_MIB, MEM_MAX_MIB);
     if (mib > MEM_MAX_MIB)
-        spt_die("%s: at most %llu MiB (the spt heap ends below 1 TiB)", arg,
-                MEM_MAX_MIB);
+        tender_die("%s: at most %llu MiB (the spt heap ends below 1 TiB)", arg,
+                   MEM_MAX_MIB);
     struct sysinfo si;
     if (sysinfo(&si) == 0) {
         unsigned long long host =
             (unsigned long long)si.totalram * si.mem_unit >> 20;
         if (mib > host)
-            spt_die("%s: more than the host's %llu MiB of memory", arg, host);
+            tender_die("%s: more than the host's %llu MiB of memory", arg,
+                       host);
     }
     return mib << 20;
 }
 
-/* Phase 1: the command line. Returns the index of the unikernel. */
-static int parse_args(struct spt *spt, int argc, char **argv)
-{
-    int i;
-
-    spt->mem_size = MEM_DEFAULT_MIB << 20;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            i++;
-            break;
-        }
-        if (strncmp(a, "--", 2) != 0)
-            break;
-        if (strcmp(a, "--help") == 0) {
-            usage(stdout);
-            exit(0);
-        }
-        if (strcmp(a, "--version") == 0) {
-            printf("solo5-spt %s (spt ABI %u)\n", SOLO5_VERSION,
-                   SPT_ABI_VERSION);
-            exit(0);
-        }
-        if (strncmp(a, "--mem=", 6) == 0) {
-            spt->mem_size = parse_mem(a);
-            continue;
-        }
-        bool taken = false;
-        SPT_FOREACH_MODULE(m)
-        {
-            if ((*m)->option && (*m)->option(a)) {
-                taken = true;
-                break;
-            }
-        }
-        if (!taken)
-            spt_die("unknown option '%s' (see solo5-spt --help)", a);
-    }
-    if (i >= argc)
-        spt_die("no unikernel given (usage: solo5-spt [OPTIONS] [--] "
-                "UNIKERNEL [ARGS...])");
-
-    /* ARGS become the command line, joined by single spaces. */
-    size_t len = 0;
-    for (int j = i + 1; j < argc; j++) {
-        size_t n = strlen(argv[j]);
-        if (len + n + 2 > sizeof spt->cmdline)
-            spt_die("the unikernel's command line is longer than %u bytes",
-                    SPT_CMDLINE_MAX - 1);
-        if (len > 0)
-            spt->cmdline[len++] = ' ';
-        memcpy(spt->cmdline + len, argv[j], n);
-        len += n;
-    }
-    spt->cmdline[len] = '\0';
-    return i;
-}
+/* What the shared command-line parser asks of this tender. */
+static const struct tender_cli cli = { usage, version, parse_mem,
+                                       spt_modules_cli };
 
 static const char *target_name(uint32_t target)
 {
@@ -144,50 +84,21 @@ static const char *target_name(uint32_t target)
 /* Phase 2: the unikernel: a valid ELF file for this target and ABI. */
 static int check_unikernel(struct spt *spt)
 {
-    char err[256];
     const char *path = spt->unikernel;
+    int fd =
+        tender_open_unikernel(path, SPT_IMAGE_BASE, SPT_IMAGE_LIMIT, &spt->img);
 
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        spt_die("%s: %s", path, strerror(errno));
-    if (elf_parse(fd, SPT_IMAGE_BASE, SPT_IMAGE_LIMIT, &spt->img, err,
-                  sizeof err) < 0)
-        spt_die("%s: %s", path, err);
     if (!spt->img.has_abi)
-        spt_die("%s: not a Solo5 unikernel (it has no Solo5 ABI note)", path);
+        tender_die("%s: not a Solo5 unikernel (it has no Solo5 ABI note)",
+                   path);
     const struct abi1_info *abi = &spt->img.abi;
     if (abi->target != ABI_TARGET_SPT || abi->version != SPT_ABI_VERSION)
-        spt_die("%s: built for the %s target, ABI %u; this tender runs the "
-                "spt target, ABI %u",
-                path, target_name(abi->target), abi->version, SPT_ABI_VERSION);
-    if (!spt->img.has_mft)
-        spt_die("%s: no manifest (link it with the output of solo5-elftool "
-                "gen-manifest)",
-                path);
-    if (mft_check(&spt->img.mft, err, sizeof err) < 0)
-        spt_die("%s: invalid manifest: %s", path, err);
+        tender_die("%s: built for the %s target, ABI %u; this tender runs the "
+                   "spt target, ABI %u",
+                   path, target_name(abi->target), abi->version,
+                   SPT_ABI_VERSION);
+    tender_check_manifest(path, &spt->img);
     return fd;
-}
-
-/* Phase 3, end: every manifest entry must be attached. */
-static void check_attached(struct spt *spt)
-{
-    char missing[MFT_MAX_ENTRIES * (MFT_NAME_MAX + 2) + 1];
-    size_t len = 0;
-    unsigned nmissing = 0;
-
-    /* Entry 0 is the manifest's reserved one, not a device. */
-    for (unsigned i = 1; i < spt_mft_entries(spt); i++) {
-        if (spt->dev[i].flags & SPT_DEV_ATTACHED)
-            continue;
-        len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%s",
-                                nmissing++ ? ", " : "", spt_mft_name(spt, i));
-    }
-    if (nmissing > 0)
-        spt_die("%s: manifest entries not attached: %s (attach NET_BASIC "
-                "entries with --net:NAME=TAP, BLOCK_BASIC entries with "
-                "--block:NAME=FILE)",
-                spt->unikernel, missing);
 }
 
 /*
@@ -201,9 +112,9 @@ static void *map_at(uint64_t addr, uint64_t len, int prot, int extra,
         mmap((void *)(uintptr_t)addr, len, prot,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | extra, -1, 0);
     if (p == MAP_FAILED || p != (void *)(uintptr_t)addr)
-        spt_die("%s: cannot map %s at 0x%llx+0x%llx: %s", "address space", what,
-                (unsigned long long)addr, (unsigned long long)len,
-                p == MAP_FAILED ? strerror(errno) : "address taken");
+        tender_die("%s: cannot map %s at 0x%llx+0x%llx: %s", "address space",
+                   what, (unsigned long long)addr, (unsigned long long)len,
+                   p == MAP_FAILED ? strerror(errno) : "address taken");
     return p;
 }
 
@@ -236,12 +147,12 @@ static void load_guest(struct spt *spt, int fd)
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
-                spt_die("%s: cannot read segment %u: %s", spt->unikernel, i,
-                        n < 0 ? strerror(errno) : "the file shrank");
+                tender_die("%s: cannot read segment %u: %s", spt->unikernel, i,
+                           n < 0 ? strerror(errno) : "the file shrank");
             done += (uint64_t)n;
         }
         if (mprotect(p, end - start, seg_prot(s->flags)) < 0)
-            spt_die("%s: mprotect: %s", spt->unikernel, strerror(errno));
+            tender_die("%s: mprotect: %s", spt->unikernel, strerror(errno));
     }
 
     uint64_t heap = spt->img.end;
@@ -260,11 +171,11 @@ static void load_guest(struct spt *spt, int fd)
     bi->heap_end = heap + spt->mem_size;
     bi->cmdline = cmdline;
     bi->cpu_features = spt->cpu_features;
-    bi->ndevices = spt_mft_entries(spt);
+    bi->ndevices = spt->img.mft.entries;
     memcpy(bi->dev, spt->dev, sizeof bi->dev);
     memcpy((void *)(uintptr_t)cmdline, spt->cmdline, SPT_CMDLINE_MAX);
     if (mprotect(bi, SPT_BOOT_INFO_SIZE, PROT_READ) < 0)
-        spt_die("boot information: mprotect: %s", strerror(errno));
+        tender_die("boot information: mprotect: %s", strerror(errno));
     spt->bi = bi;
 }
 
@@ -276,17 +187,17 @@ static void load_guest(struct spt *spt, int fd)
 static void check_aslr(int pers)
 {
     if (pers & ADDR_NO_RANDOMIZE)
-        spt_die("refusing to run under the ADDR_NO_RANDOMIZE personality "
-                "(setarch -R, a debugger?): the guest could find the "
-                "tender's memory");
+        tender_die("refusing to run under the ADDR_NO_RANDOMIZE personality "
+                   "(setarch -R, a debugger?): the guest could find the "
+                   "tender's memory");
     FILE *f = fopen("/proc/sys/kernel/randomize_va_space", "re");
     if (f == NULL)
         return; /* no /proc: nothing to learn */
     int c = fgetc(f);
     fclose(f);
     if (c == '0')
-        spt_die("refusing to run with kernel.randomize_va_space=0: the "
-                "guest could find the tender's memory");
+        tender_die("refusing to run with kernel.randomize_va_space=0: the "
+                   "guest could find the tender's memory");
 }
 
 /*
@@ -312,14 +223,16 @@ int main(int argc, char **argv)
     std_fds_open();
 
     /* Phase 1: parse the command line. */
-    int uk = parse_args(&spt, argc, argv);
+    spt.mem_size = MEM_DEFAULT_MIB << 20;
+    int uk = tender_parse_args(&cli, argc, argv, &spt.mem_size, spt.cmdline,
+                               sizeof spt.cmdline);
     spt.unikernel = argv[uk];
 
     /* Phase 2: check the unikernel (ELF, ABI note, manifest). */
     int pers = personality(0xffffffff);
     if (pers & READ_IMPLIES_EXEC)
-        spt_die("refusing to run under the READ_IMPLIES_EXEC personality "
-                "(guest data would be executable)");
+        tender_die("refusing to run under the READ_IMPLIES_EXEC personality "
+                   "(guest data would be executable)");
     check_aslr(pers);
     int fd = check_unikernel(&spt);
 
@@ -329,7 +242,8 @@ int main(int argc, char **argv)
         if ((*m)->setup)
             (*m)->setup(&spt);
     }
-    check_attached(&spt);
+    /* Phase 3, end: every manifest entry must be attached. */
+    tender_check_attached(spt.unikernel, &spt.img.mft);
     if (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE)
         spt.cpu_features |= SPT_CPU_FSGSBASE;
 
@@ -340,7 +254,7 @@ int main(int argc, char **argv)
     /* Phase 5: how the process ends from now on (faults, SIGTERM). */
     int block_fds[MFT_MAX_ENTRIES];
     unsigned nblock = 0;
-    for (unsigned i = 0; i < spt_mft_entries(&spt); i++) {
+    for (unsigned i = 0; i < spt.img.mft.entries; i++) {
         if (spt.dev[i].type == MFT_DEV_BLOCK_BASIC)
             block_fds[nblock++] = spt.dev[i].hostfd;
     }

@@ -66,21 +66,21 @@ static void add(scmp_filter_ctx ctx, long nr, enum pin pin, unsigned long value,
         break;
     }
     if (rc < 0)
-        spt_die("sandbox: seccomp rule for '%s': %s", why, strerror(-rc));
+        tender_die("sandbox: seccomp rule for '%s': %s", why, strerror(-rc));
 }
 
 void spt_sandbox_enter(struct spt *spt)
 {
     /* No privilege gain through exec (there is none to do, but say so). */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        spt_die("sandbox: PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+        tender_die("sandbox: PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
     /* Guest memory stays out of core files and away from ptrace. */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        spt_die("sandbox: PR_SET_DUMPABLE: %s", strerror(errno));
+        tender_die("sandbox: PR_SET_DUMPABLE: %s", strerror(errno));
 
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
     if (ctx == NULL)
-        spt_die("sandbox: cannot create the seccomp filter");
+        tender_die("sandbox: cannot create the seccomp filter");
     for (size_t i = 0; i < sizeof core_rules / sizeof core_rules[0]; i++)
         add(ctx, core_rules[i].nr, core_rules[i].pin, core_rules[i].value,
             core_rules[i].why);
@@ -94,8 +94,8 @@ void spt_sandbox_enter(struct spt *spt)
     }
     int rc = seccomp_load(ctx);
     if (rc < 0)
-        spt_die("sandbox: cannot install the seccomp filter: %s",
-                strerror(-rc));
+        tender_die("sandbox: cannot install the seccomp filter: %s",
+                   strerror(-rc));
     /*
      * Not released: free() may be a system call (munmap) the filter now
      * forbids, and the process ends with the guest anyway.

@@ -166,10 +166,10 @@ void spt_signals_init(const int *block_fds, unsigned nblock_fds)
     void *alt = mmap(NULL, altsize, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (alt == MAP_FAILED)
-        spt_die("cannot allocate the signal stack");
+        tender_die("cannot allocate the signal stack");
     stack_t ss = { .ss_sp = alt, .ss_size = altsize };
     if (sigaltstack(&ss, NULL) < 0)
-        spt_die("sigaltstack failed");
+        tender_die("sigaltstack failed");
 
     for (unsigned i = 0; i < nblock_fds && i < MFT_MAX_ENTRIES; i++)
         flush_fds[i] = block_fds[i];
@@ -182,12 +182,12 @@ void spt_signals_init(const int *block_fds, unsigned nblock_fds)
     sa.sa_sigaction = on_fault;
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
         if (sigaction(faults[i], &sa, NULL) < 0)
-            spt_die("sigaction failed");
+            tender_die("sigaction failed");
     sa.sa_flags = SA_ONSTACK;
     sa.sa_handler = on_stop;
     for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
         if (sigaction(stops[i], &sa, NULL) < 0)
-            spt_die("sigaction failed");
+            tender_die("sigaction failed");
     /* A closed console loses output (EPIPE), it does not end the guest. */
     signal(SIGPIPE, SIG_IGN);
     /* The guest runs with every signal unblocked. */

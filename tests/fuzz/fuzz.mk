@@ -61,4 +61,4 @@ $(eval $(call fuzz_target,elf_load,tenders/common/elf_load.c tenders/common/elf_
 # The tender's hypercall handlers (core, block, network rings) on fake
 # guest memory, without KVM; the input format is in fuzz_hypercall.c.
 FUZZ_ARGS_hypercall := -max_len=4096
-$(eval $(call fuzz_target,hypercall,tenders/hvt/hvt_core.c tenders/hvt/hvt_module_block.c tenders/hvt/hvt_module_net.c tests/unit/fake_hvt.c,-Itenders/hvt -Itenders/common -Itests/unit))
+$(eval $(call fuzz_target,hypercall,tenders/hvt/hvt_core.c $(TENDER_COMMON_SRCS) tenders/common/elf_load.c $(UKREAD_SRCS) tenders/hvt/hvt_module_block.c tenders/hvt/hvt_module_net.c tests/unit/fake_hvt.c,-Itenders/hvt -Itenders/common -Itests/unit))

@@ -109,12 +109,12 @@ static void setup(void)
     const struct hvt_module *block = fake_module("block");
     disk_fd = memory_file(DISK, path, sizeof path);
     snprintf(opt, sizeof opt, "--block:disk=%s", path);
-    if (!block->option(opt))
+    if (!block->cli->option(opt))
         abort();
     disk4k_fd = memory_file(DISK4K, path, sizeof path);
     snprintf(opt, sizeof opt, "--block:disk4k=%s", path);
-    if (!block->option(opt) ||
-        !block->option("--block-sector-size:disk4k=4096"))
+    if (!block->cli->option(opt) ||
+        !block->cli->option("--block-sector-size:disk4k=4096"))
         abort();
     block->setup(&hvt);
     block->guest_init(&hvt);

@@ -37,7 +37,7 @@ int hvt_vcpu_fd(struct hvt *hvt)
     return fake_vcpu;
 }
 
-void hvt_die(const char *fmt, ...)
+void tender_die(const char *fmt, ...)
 {
     va_list ap;
 

@@ -41,8 +41,10 @@ static void catch_cleanup(struct hvt *hvt)
     longjmp(catch_env, 1);
 }
 
+static const struct tender_module_cli catch_cli = { .name = "fake-catch" };
+
 static struct hvt_module fake_catch = {
-    .name = "fake-catch",
+    .cli = &catch_cli,
     .cleanup = catch_cleanup,
     .halt = catch_halt,
 };
@@ -132,7 +134,7 @@ const struct hvt_module *fake_module(const char *name)
 {
     HVT_FOREACH_MODULE(m)
     {
-        if (strcmp((*m)->name, name) == 0)
+        if (strcmp((*m)->cli->name, name) == 0)
             return *m;
     }
     abort();

@@ -351,10 +351,10 @@ int main(void)
     big_fd = make_file(big, BIG4K);
     const struct hvt_module *block = fake_module("block");
     snprintf(opt, sizeof opt, "--block:disk=%s", disk);
-    assert_true(block->option(opt));
-    assert_true(block->option("--block-sector-size:big=4096"));
+    assert_true(block->cli->option(opt));
+    assert_true(block->cli->option("--block-sector-size:big=4096"));
     snprintf(opt, sizeof opt, "--block:big=%s", big);
-    assert_true(block->option(opt));
+    assert_true(block->cli->option(opt));
     block->setup(&hvt);
     block->guest_init(&hvt);
     unlink(disk);

@@ -33,9 +33,12 @@ UNIT_OBJS_test_virtio_scsi := $(OBJ)/host/virtio/virtq.o \
 $(OBJ)/host/virtio/%.o: HOST_CFLAGS += -Ivirtio
 
 # The tender's real hypercall handlers on fake guest memory (fake_hvt.c):
-# the core and both device modules, no KVM backend.
+# the core and both device modules with the code they share with spt, no
+# KVM backend.
 HVT_FAKE_OBJS := $(OBJ)/host/tests/unit/fake_hvt.o \
 	$(OBJ)/host/tenders/hvt/hvt_core.o \
+	$(patsubst %.c,$(OBJ)/host/%.o,$(TENDER_COMMON_SRCS)) \
+	$(OBJ)/host/tenders/common/elf_load.o $(UKREAD_OBJS) \
 	$(OBJ)/host/tenders/hvt/hvt_module_block.o \
 	$(OBJ)/host/tenders/hvt/hvt_module_net.o
 UNIT_OBJS_test_hvt_gpa := $(HVT_FAKE_OBJS)
