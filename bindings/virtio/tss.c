@@ -9,19 +9,9 @@
  */
 
 #include "platform.h"
+#include "x86_64_tss.h"
 
-/* The 64-bit TSS's fixed part (Intel SDM vol. 3, "64-Bit Task State"). */
-struct tss64 {
-    uint32_t reserved0;
-    uint64_t rsp[3]; /* stacks for traps from CPL3..1 to CPL0..2 */
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iopb_offset;
-} __attribute__((packed));
-
-_Static_assert(sizeof(struct tss64) == TSS_IOPB_OFFSET,
+_Static_assert(sizeof(struct x86_64_tss) == TSS_IOPB_OFFSET,
                "the I/O bitmap follows the TSS's fixed part");
 
 static bool sealed;
@@ -35,7 +25,7 @@ extern char virtio_cpl0_stack_top[];
 
 void tss_init(void)
 {
-    struct tss64 *tss = (struct tss64 *)virtio_tss;
+    struct x86_64_tss *tss = (struct x86_64_tss *)virtio_tss;
     /* RSP0: where the CPU switches stacks on a trap from CPL3. */
     tss->rsp[0] = (uintptr_t)virtio_cpl0_stack_top;
     /* Where the bitmap lies; then it denies everything. */

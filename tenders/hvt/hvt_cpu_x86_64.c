@@ -138,16 +138,15 @@ static void setup_gdt_tss(struct hvt *hvt)
                             (0x8bull << 40) | ((base >> 24 & 0xff) << 56);
     gdt[(HVT_GDT_TSS >> 3) + 1] = base >> 32;
 
-    memset(tss, 0, X86_TSS_SIZE);
-    uint64_t rsp0 = X86_KSTACK_TOP;
-    memcpy(tss + 4, &rsp0, 8);
+    struct x86_64_tss *t = (struct x86_64_tss *)tss;
+    memset(t, 0, sizeof *t);
+    t->rsp[0] = X86_KSTACK_TOP;
     /*
      * Port I/O at CPL3 for the hypercall ports only, through the I/O
      * bitmap: PVM forces the guest's IOPL to 0, so IOPL 3 would not do,
      * and the bitmap is narrower anyway. Every other port faults (#GP).
      */
-    uint16_t iopb = X86_TSS_SIZE;
-    memcpy(tss + 102, &iopb, 2);
+    t->iopb_offset = X86_TSS_SIZE;
     uint8_t *bitmap = tss + X86_TSS_SIZE;
     memset(bitmap, 0xff, X86_IOPB_BYTES + 1);
     for (unsigned p = HVT_HYPERCALL_PIO_BASE; p < X86_IO_PORTS_END; p++)

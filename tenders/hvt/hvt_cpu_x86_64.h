@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "x86_64_tss.h"
+
 /*
  * Guest physical == guest virtual. Page 0 is never mapped.
  *   0x1000  boot information          user, read-only
@@ -47,7 +49,7 @@
 #define X86_TRAP_PORT 0xdau
 
 #define X86_GDT_ENTRIES 7u /* null, kcode, kdata, udata, ucode, tss (2) */
-#define X86_TSS_SIZE    104u
+#define X86_TSS_SIZE    ((unsigned)sizeof(struct x86_64_tss))
 /*
  * The TSS's I/O permission bitmap covers ports up to the hypercall range;
  * a clear bit allows the port at CPL3. A 32-bit OUT to port P needs the

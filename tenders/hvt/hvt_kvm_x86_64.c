@@ -53,7 +53,7 @@ static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k, uint32_t leaf7_ebx)
         .base = 0,
         .limit = 0xffffffff,
         .selector = HVT_GDT_USER_CS,
-        .type = 11,
+        .type = X86_64_SEG_CODE_XR,
         .present = 1,
         .dpl = 3,
         .db = 0,
@@ -65,7 +65,7 @@ static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k, uint32_t leaf7_ebx)
         .base = 0,
         .limit = 0xffffffff,
         .selector = HVT_GDT_USER_DS,
-        .type = 3,
+        .type = X86_64_SEG_DATA_RW,
         .present = 1,
         .dpl = 3,
         .db = 1,
@@ -77,12 +77,12 @@ static void setup_sregs(struct hvt *hvt, struct hvt_kvm *k, uint32_t leaf7_ebx)
         .base = X86_TSS_BASE,
         .limit = X86_TSS_LIMIT,
         .selector = HVT_GDT_TSS,
-        .type = 11,
+        .type = X86_64_SYS_TSS_BUSY,
         .present = 1,
         .s = 0,
     };
     struct kvm_segment ldt = {
-        .selector = 0, .type = 2, .present = 1, .unusable = 1
+        .selector = 0, .type = X86_64_SYS_LDT, .present = 1, .unusable = 1
     };
     sr.cs = code;
     sr.ds = sr.es = sr.fs = sr.gs = sr.ss = data;
