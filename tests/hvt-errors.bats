@@ -14,34 +14,7 @@ setup() {
 }
 
 teardown() {
-    netns_cleanup
-    if [ -n "${HOLDER:-}" ]; then
-        kill "$HOLDER" 2>/dev/null
-        wait "$HOLDER" 2>/dev/null
-    fi
-    return 0
-}
-
-# hold_lock r|w: another process holds an OFD lock (shared or exclusive)
-# on $WORK/disk, as a second solo5-hvt or QEMU would, until release_lock.
-hold_lock() {
-    rm -f "$WORK/locked"
-    python3 "$TOP/tests/tools/ofdlock.py" "$WORK/disk" "$1" "$WORK/locked" &
-    HOLDER=$!
-    local i
-    for i in $(seq 100); do
-        [ -e "$WORK/locked" ] && return 0
-        sleep 0.1
-    done
-    echo "the lock holder did not start" >&2
-    return 1
-}
-
-release_lock() {
-    kill "$HOLDER"
-    wait "$HOLDER" 2>/dev/null || true # killed: status 143
-    HOLDER=
-    return 0
+    errors_teardown
 }
 
 # ------------------------------------------------------ the unikernel file
@@ -236,20 +209,7 @@ release_lock() {
 }
 
 @test "block lock: a file another process has locked is refused, naming the lock" {
-    hold_lock w
-    refuse --block:storage="$WORK/disk" -- "$(ut block)"
-    error_says "--block:storage=.*/disk: in use: another process holds a write \(exclusive\) lock"
-    release_lock
-    hold_lock r
-    refuse --block:storage="$WORK/disk" -- "$(ut block)"
-    error_says "in use: another process holds a read \(shared\) lock"
-    release_lock
-    # Free again: the tender goes past the lock (here or under KVM).
-    run --separate-stderr timeout 60 "$TENDER" --block:storage="$WORK/disk" -- "$(ut block)"
-    if grep -q 'in use' <<<"$stderr"; then
-        echo "still refused after the holder went: $stderr" >&2
-        return 1
-    fi
+    tender_test hvt tc_block_lock
 }
 
 @test "out of memory: a failed copy of an option is one error line, not a crash" {

@@ -14,7 +14,7 @@ setup() {
 }
 
 teardown() {
-    netns_cleanup
+    errors_teardown
 }
 
 # ------------------------------------------------------ the unikernel file
@@ -228,6 +228,10 @@ teardown() {
 
 @test "options: a missing tap" {
     tender_test spt tc_options_missing_tap
+}
+
+@test "block lock: a file another process has locked is refused, naming the lock" {
+    tender_test spt tc_block_lock
 }
 
 # --------------------------------------------- manifest and attachments

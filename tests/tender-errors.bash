@@ -18,6 +18,39 @@ errors_setup() {
     truncate -s 1M "$WORK/disk"
 }
 
+# errors_teardown: removes the namespace and stops a lock holder left by a
+# failed case.
+errors_teardown() {
+    netns_cleanup
+    if [ -n "${HOLDER:-}" ]; then
+        kill "$HOLDER" 2>/dev/null
+        wait "$HOLDER" 2>/dev/null
+    fi
+    return 0
+}
+
+# hold_lock r|w: another process holds an OFD lock (shared or exclusive)
+# on $WORK/disk, as a second tender or QEMU would, until release_lock.
+hold_lock() {
+    rm -f "$WORK/locked"
+    python3 "$TOP/tests/tools/ofdlock.py" "$WORK/disk" "$1" "$WORK/locked" &
+    HOLDER=$!
+    local i
+    for i in $(seq 100); do
+        [ -e "$WORK/locked" ] && return 0
+        sleep 0.1
+    done
+    echo "the lock holder did not start" >&2
+    return 1
+}
+
+release_lock() {
+    kill "$HOLDER"
+    wait "$HOLDER" 2>/dev/null || true # killed: status 143
+    HOLDER=
+    return 0
+}
+
 # refuse [TENDER ARGS...]: the tender (inside the command prefix IN_NS, if
 # set), run from an empty directory, exits 1 with exactly one error line
 # on stderr, nothing on stdout (no guest ran), and creates no file there.
@@ -250,4 +283,22 @@ tc_manifest_attached_twice() {
     refuse --block:storage="$WORK/disk" --block-sector-size:storage=4096 \
         --block-sector-size:storage=512 -- "$(ut block)"
     error_says 'storage'
+}
+
+# block lock: a file another process has locked is refused, naming the lock
+tc_block_lock() {
+    hold_lock w
+    refuse --block:storage="$WORK/disk" -- "$(ut block)"
+    error_says "--block:storage=.*/disk: in use: another process holds a write \(exclusive\) lock"
+    release_lock
+    hold_lock r
+    refuse --block:storage="$WORK/disk" -- "$(ut block)"
+    error_says "in use: another process holds a read \(shared\) lock"
+    release_lock
+    # Free again: the tender goes past the lock (here or under KVM).
+    run --separate-stderr timeout 60 "$TENDER" --block:storage="$WORK/disk" -- "$(ut block)"
+    if grep -q 'in use' <<<"$stderr"; then
+        echo "still refused after the holder went: $stderr" >&2
+        return 1
+    fi
 }

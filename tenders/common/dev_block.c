@@ -75,7 +75,7 @@ static void lock_file(struct dev_block *d, const char *opt)
                opt, d->path, kind, tender_name);
 }
 
-struct dev_block *dev_block_open(unsigned i, const struct mft1 *m, bool lock)
+struct dev_block *dev_block_open(unsigned i, const struct mft1 *m)
 {
     struct dev_block *d = &devs[i]; /* one past the last at most */
     char opt[128];
@@ -95,8 +95,7 @@ struct dev_block *dev_block_open(unsigned i, const struct mft1 *m, bool lock)
         tender_die("%s=%s: %s", opt, d->path, strerror(errno));
     if (fstat(d->fd, &st) < 0)
         tender_die("%s=%s: %s", opt, d->path, strerror(errno));
-    if (lock)
-        lock_file(d, opt);
+    lock_file(d, opt);
     if (S_ISREG(st.st_mode)) {
         d->capacity = (uint64_t)st.st_size;
     } else if (S_ISBLK(st.st_mode)) {

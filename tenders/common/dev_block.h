@@ -31,11 +31,11 @@ extern const struct tender_module_cli dev_block_cli;
 /*
  * Attaches block device I (in command-line order) to its entry in
  * manifest M: opens its file read-write, checks that it is a regular file
- * or block device of a whole number of sectors, one at least, and, if
- * LOCK, locks it against other writers. Returns it, all fields set, or
+ * or block device of a whole number of sectors, one at least, and locks
+ * it against other writers (lock_file()). Returns it, all fields set, or
  * NULL if the command line named fewer devices. Dies with the reason on
  * any failure.
  */
-struct dev_block *dev_block_open(unsigned i, const struct mft1 *m, bool lock);
+struct dev_block *dev_block_open(unsigned i, const struct mft1 *m);
 
 #endif /* DEV_BLOCK_H_INCLUDED */

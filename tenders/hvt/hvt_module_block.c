@@ -24,7 +24,7 @@ static void block_setup(struct hvt *hvt)
 {
     struct dev_block *d;
 
-    for (unsigned i = 0; (d = dev_block_open(i, &hvt->img.mft, true)); i++) {
+    for (unsigned i = 0; (d = dev_block_open(i, &hvt->img.mft)); i++) {
         struct hvt_devinfo *di = &hvt->dev[d->handle];
         di->type = MFT_DEV_BLOCK_BASIC;
         di->flags = HVT_DEV_ATTACHED;

@@ -22,7 +22,7 @@ static void block_setup(struct spt *spt)
     struct dev_block *d;
 
     /* Not locked: solo5-spt never took the lock solo5-hvt takes. */
-    for (unsigned i = 0; (d = dev_block_open(i, &spt->img.mft, false)); i++) {
+    for (unsigned i = 0; (d = dev_block_open(i, &spt->img.mft)); i++) {
         struct spt_devinfo *di =
             spt_attach(spt, d->handle, MFT_DEV_BLOCK_BASIC, d->fd, block_rules,
                        SPT_RULES_COUNT(block_rules));
