@@ -125,6 +125,23 @@ tender_test() {
     "$@"
 }
 
+# start_bg REGEX TRIES CMD [ARGS...]: CMD in the background, its output in
+# $WORK/out and its process id in $UT_PID; returns once a line matches
+# REGEX (wait_for_line, at most TRIES tenths of a second). The file is
+# emptied here, before CMD starts: emptied only by CMD's redirection, it
+# could still hold an earlier run's line when the wait first reads it.
+# Without bats' fd 3, which a leftover process would hold, making bats
+# wait. CMD is run directly, so that $UT_PID is the process a kill must
+# reach.
+start_bg() {
+    local regex=$1 tries=$2
+    shift 2
+    : >"$WORK/out"
+    "$@" >"$WORK/out" 2>&1 3>&- &
+    UT_PID=$!
+    wait_for_line "$WORK/out" "$regex" "$UT_PID" "$tries"
+}
+
 # wait_for_line FILE REGEX PID [TRIES]: waits, 0.1 s at a time and at most
 # TRIES times (default 300), until FILE has a line matching the extended
 # REGEX. Fails, showing FILE, when PID (the process writing it) ends first

@@ -27,15 +27,11 @@ run_ut() {
 start_ut() {
     local name=$1
     shift
-    # Not through in_ns: a backgrounded function is a subshell, and $!
-    # would name it instead of the process that must be stopped. Without
-    # bats' fd 3, which a leftover process would hold, making bats wait.
-    # Emptied first: the wait must not find the last run's line.
-    : >"$WORK/out"
-    ip netns exec "$NS" timeout "$(slow "${UT_TIMEOUT:-600}")" "$TENDER" "${UT_OPTS[@]}" \
-        -- "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
-    UT_PID=$!
-    wait_for_line "$WORK/out" '^net: ready$' "$UT_PID" "$(slow 300)"
+    # Not through in_ns: a backgrounded function is a subshell, and
+    # $UT_PID would name it instead of the process that must be stopped.
+    start_bg '^net: ready$' "$(slow 300)" ip netns exec "$NS" \
+        timeout "$(slow "${UT_TIMEOUT:-600}")" "$TENDER" "${UT_OPTS[@]}" \
+        -- "$(ut "$name")" "$@"
 }
 
 # finish_ut [GRACE]: waits up to GRACE seconds (default 15) for the
@@ -77,11 +73,9 @@ tc_net_flood() {
 tc_net_tap_fd() {
     skip_unless_cmd python3
     netns_tap tap0 10.0.0.1/24
-    : >"$WORK/out"
-    ip netns exec "$NS" timeout "$(slow 60)" python3 "$TOP/tests/tools/tapfd.py" tap0 \
-        "$TENDER" --net:service0=@FD -- "$(ut net)" limit=2 >"$WORK/out" 2>&1 3>&- &
-    UT_PID=$!
-    wait_for_line "$WORK/out" '^net: ready$' "$UT_PID" "$(slow 300)"
+    start_bg '^net: ready$' "$(slow 300)" ip netns exec "$NS" timeout "$(slow 60)" \
+        python3 "$TOP/tests/tools/tapfd.py" tap0 \
+        "$TENDER" --net:service0=@FD -- "$(ut net)" limit=2
     ping_ok 10.0.0.2 -c 2 -i 0.2 -W 5
     finish_ut
     expect_success

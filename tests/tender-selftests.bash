@@ -29,18 +29,13 @@ make_disk() {
 }
 
 # start_signal_ut: the signal test with a 1 MiB disk, in the background
-# (output in $WORK/out; $UT_PID is the timeout around the tender); returns
-# once it sleeps. Background jobs of a non-interactive shell ignore SIGINT:
-# the default is restored so the tender sees what a terminal user would
-# send. Without bats' fd 3, which a leftover process would hold.
+# (start_bg; $UT_PID is the timeout around the tender); returns once it
+# sleeps. Background jobs of a non-interactive shell ignore SIGINT: the
+# default is restored so the tender sees what a terminal user would send.
 start_signal_ut() {
     make_disk "$WORK/disk" 1M
-    # Emptied first: the wait must not find the last run's line.
-    : >"$WORK/out"
-    env --default-signal=INT,TERM timeout 60 "$TENDER" --block:storage="$WORK/disk" \
-        -- "$(ut signal)" >"$WORK/out" 2>&1 3>&- &
-    UT_PID=$!
-    wait_for_line "$WORK/out" '^signal: ready, sleeping$' "$UT_PID" 200
+    start_bg '^signal: ready, sleeping$' 200 env --default-signal=INT,TERM \
+        timeout 60 "$TENDER" --block:storage="$WORK/disk" -- "$(ut signal)"
 }
 
 # tender_pid: the process id of the tender that start_signal_ut started.

@@ -418,15 +418,11 @@ start_ut() {
     echo "# under -H $HV: $name $*" >&2
     # Each run has a new random MAC: forget the last run's.
     in_ns ip neigh flush all
-    # Not through in_ns: $! must be the process itself, so that a kill
-    # reaches it (timeout passes it on to the runner, the runner to QEMU);
-    # fd 3 closed, or bats would wait for it after a failure.
-    # Emptied first: the loop below must not find the last run's line.
-    : >"$WORK/out"
-    ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" "$RUN" -q -H "$HV" \
-        "${UT_OPTS[@]}" "$(ut "$name")" "$@" >"$WORK/out" 2>&1 3>&- &
-    UT_PID=$!
-    wait_for_line "$WORK/out" '^net: ready$' "$UT_PID" 600
+    # Not through in_ns: $UT_PID must be the process itself, so that a
+    # kill reaches it (timeout passes it on to the runner, the runner to
+    # QEMU).
+    start_bg '^net: ready$' 600 ip netns exec "$NS" timeout "${UT_TIMEOUT:-600}" \
+        "$RUN" -q -H "$HV" "${UT_OPTS[@]}" "$(ut "$name")" "$@"
 }
 
 # finish_ut: waits up to 30 s for the background unikernel to end, then
@@ -570,12 +566,9 @@ net_setup() {
     for HV in "${HVS[@]}"; do
         for mode in waiting busy; do
             rm -f "$sock"
-            # Emptied first: the loop below must not find the last run's line.
-            : >"$WORK/out"
             SOLO5_VIRTIO_QEMU_ARGS="-monitor unix:$sock,server=on,wait=off" \
-                timeout 180 "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 "$mode" >"$WORK/out" 2>&1 3>&- &
-            UT_PID=$!
-            wait_for_line "$WORK/out" "^idle: $mode\$" "$UT_PID" 600
+                start_bg "^idle: $mode\$" 600 \
+                timeout 180 "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 "$mode"
             python3 - "$sock" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
@@ -608,12 +601,8 @@ PY
             [ "$sig" = INT ] && want=130
             # Job control, so the background runner does not ignore SIGINT.
             set -m
-            # Emptied first: the loop below must not find the last run's line.
-            : >"$WORK/out"
-            "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120 >"$WORK/out" 2>&1 3>&- &
-            UT_PID=$!
+            start_bg '^idle: waiting$' 600 "$RUN" -q -H "$HV" "$(ut virtio-idle)" 120
             set +m
-            wait_for_line "$WORK/out" '^idle: waiting$' "$UT_PID" 600
             kill -"$sig" "$UT_PID"
             local st=0
             wait "$UT_PID" || st=$?
