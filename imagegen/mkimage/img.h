@@ -72,6 +72,11 @@ extern int img_verbose_on;
 int img_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Rewrites the error already in ERR as BEFORE, ERR, AFTER, for a caller
+ * that knows more than the step that failed; always returns -1. */
+int img_err_around(char *err, size_t errlen, const char *before,
+                   const char *after);
+
 /*
  * Checks that the SIZE bytes at DATA, read from PATH (named in errors),
  * are an ELF64 x86_64 executable built for the virtio target with a

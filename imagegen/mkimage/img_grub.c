@@ -259,14 +259,10 @@ static int add_efiquiet(struct img_plan *p, char *err, size_t errlen)
     size_t efilen;
     if (img_data_path(EFIQUIET, path, sizeof(path), err, errlen))
         return -1;
-    if (img_read_file(path, EFIQUIET_MAX, &efi, &efilen, err, errlen)) {
-        char why[4400];
-        snprintf(why, sizeof(why), "%s", err);
-        return img_err(err, errlen,
-                       "%s (installed with solo5-virtio-mkimage, in "
-                       "PREFIX/lib/solo5: rebuild or reinstall)",
-                       why);
-    }
+    if (img_read_file(path, EFIQUIET_MAX, &efi, &efilen, err, errlen))
+        return img_err_around(err, errlen, "",
+                              " (installed with solo5-virtio-mkimage, in "
+                              "PREFIX/lib/solo5: rebuild or reinstall)");
     if (!plausible("x86_64-efi", efi, efilen)) {
         free(efi);
         return img_err(err, errlen, "%s: not a UEFI application", path);

@@ -315,10 +315,9 @@ static int emit(const struct img_options *o, struct img_plan *p, char *err,
         img_output_abort(&out);
         /* Name the image: "write: No space left on device" alone says too
          * little. */
-        char why[1024];
-        snprintf(why, sizeof(why), "%s", err);
-        img_err(err, errlen, "%s: %s", o->image, why);
-        return -1;
+        char before[4096];
+        snprintf(before, sizeof(before), "%s: ", o->image);
+        return img_err_around(err, errlen, before, "");
     }
     if (img_output_commit(&out, err, errlen))
         return -1;

@@ -35,6 +35,14 @@ int img_err(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
+int img_err_around(char *err, size_t errlen, const char *before,
+                   const char *after)
+{
+    char why[1024];
+    snprintf(why, sizeof(why), "%s", err);
+    return img_err(err, errlen, "%s%s%s", before, why, after);
+}
+
 int img_read_file(const char *path, size_t max, unsigned char **data,
                   size_t *size, char *err, size_t errlen)
 {
