@@ -73,14 +73,6 @@ static uint64_t parse_mem(const char *arg)
 static const struct tender_cli cli = { usage, version, parse_mem,
                                        spt_modules_cli };
 
-static const char *target_name(uint32_t target)
-{
-    return target == ABI_TARGET_HVT      ? "hvt"
-           : target == ABI_TARGET_VIRTIO ? "virtio"
-           : target == ABI_TARGET_SPT    ? "spt"
-                                         : "unknown";
-}
-
 /* Phase 2: the unikernel: a valid ELF file for this target and ABI. */
 static int check_unikernel(struct spt *spt)
 {
@@ -92,10 +84,11 @@ static int check_unikernel(struct spt *spt)
         tender_die("%s: not a Solo5 unikernel (it has no Solo5 ABI note)",
                    path);
     const struct abi1_info *abi = &spt->img.abi;
+    const char *target = elf_abi_target_name(abi->target);
     if (abi->target != ABI_TARGET_SPT || abi->version != SPT_ABI_VERSION)
         tender_die("%s: built for the %s target, ABI %u; this tender runs the "
                    "spt target, ABI %u",
-                   path, target_name(abi->target), abi->version,
+                   path, target != NULL ? target : "unknown", abi->version,
                    SPT_ABI_VERSION);
     tender_check_manifest(path, &spt->img);
     return fd;
