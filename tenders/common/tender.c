@@ -188,6 +188,18 @@ int tender_open_unikernel(const char *path, uint64_t base, uint64_t limit,
     return fd;
 }
 
+void tender_check_target(const char *path, const struct abi1_info *abi,
+                         uint32_t target, uint32_t version)
+{
+    if (abi->target == target && abi->version == version)
+        return;
+    const char *theirs = elf_abi_target_name(abi->target);
+    tender_die("%s: built for the %s target, ABI %u; this tender runs the %s "
+               "target, ABI %u",
+               path, theirs != NULL ? theirs : "unknown", abi->version,
+               elf_abi_target_name(target), version);
+}
+
 void tender_check_manifest(const char *path, const struct elf_image *img)
 {
     char err[256];

@@ -155,6 +155,14 @@ int tender_open_unikernel(const char *path, uint64_t base, uint64_t limit,
                           struct elf_image *img);
 
 /*
+ * Dies, naming the unikernel PATH, unless its ABI note ABI is for TARGET
+ * and VERSION: "built for the virtio target, ABI 1; this tender runs the
+ * hvt target, ABI 1001".
+ */
+void tender_check_target(const char *path, const struct abi1_info *abi,
+                         uint32_t target, uint32_t version);
+
+/*
  * Dies, naming the unikernel PATH, if IMG carries no manifest or the
  * manifest is invalid (mft_check()).
  */

@@ -88,7 +88,6 @@ static int check_unikernel(struct hvt *hvt)
     if (elf_notes_require_abi(&notes, err, sizeof err) < 0)
         tender_die("%s: %s", path, err);
     const struct abi1_info *abi = &hvt->img.abi;
-    const char *target = elf_abi_target_name(abi->target);
     /*
      * Solo5's own hvt unikernels carry ABI 1 or 2: same target number,
      * other hypercalls. Say so rather than just "wrong version".
@@ -98,11 +97,7 @@ static int check_unikernel(struct hvt *hvt)
             "%s: built by Solo5's own toolchain (hvt ABI %u); this tender "
             "runs solo5-ng's hvt ABI %u: rebuild it with this toolchain",
             path, abi->version, HVT_ABI_VERSION);
-    if (abi->target != ABI_TARGET_HVT || abi->version != HVT_ABI_VERSION)
-        tender_die("%s: built for the %s target, ABI %u; this tender runs the "
-                   "hvt target, ABI %u",
-                   path, target != NULL ? target : "unknown", abi->version,
-                   HVT_ABI_VERSION);
+    tender_check_target(path, abi, ABI_TARGET_HVT, HVT_ABI_VERSION);
     tender_check_manifest(path, &hvt->img);
     return fd;
 }

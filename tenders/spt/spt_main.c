@@ -83,13 +83,7 @@ static int check_unikernel(struct spt *spt)
     if (!spt->img.has_abi)
         tender_die("%s: not a Solo5 unikernel (it has no Solo5 ABI note)",
                    path);
-    const struct abi1_info *abi = &spt->img.abi;
-    const char *target = elf_abi_target_name(abi->target);
-    if (abi->target != ABI_TARGET_SPT || abi->version != SPT_ABI_VERSION)
-        tender_die("%s: built for the %s target, ABI %u; this tender runs the "
-                   "spt target, ABI %u",
-                   path, target != NULL ? target : "unknown", abi->version,
-                   SPT_ABI_VERSION);
+    tender_check_target(path, &spt->img.abi, ABI_TARGET_SPT, SPT_ABI_VERSION);
     tender_check_manifest(path, &spt->img);
     return fd;
 }
