@@ -228,6 +228,46 @@ run_ut() {
     done
 }
 
+# cpl0_under_gdb UK ACTION: boots UK (virtio-idle, 1 s) under TCG with
+# QEMU's gdb stub, stops it in cpl0_trap() at its first request after
+# set-up (the wait), has gdb do ACTION there and lets it go on. $output is
+# then the unikernel's, $status its runner's. The stub listens on a port
+# of a network namespace of its own, so no port of the host's is taken.
+cpl0_under_gdb() {
+    local uk=$1 action=$2
+    status=0
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare -n bash -c '
+        ip link set lo up || exit 99
+        SOLO5_VIRTIO_QEMU_ARGS="-S -gdb tcp:127.0.0.1:1234" \
+            timeout 120 "$1" -q -H qemu "$2" 1 >"$4/out" 2>&1 &
+        pid=$!
+        timeout 120 gdb -batch -nx -ex "set pagination off" \
+            -ex "target remote 127.0.0.1:1234" -ex "break *cpl0_trap" \
+            -ex "ignore 1 1" -ex continue -ex "echo gdb: in cpl0_trap\\n" \
+            -ex "$3" -ex delete -ex continue "$2" >"$4/gdb" 2>&1
+        wait "$pid"' _ "$RUN" "$uk" "$action" "$WORK" || status=$?
+    output=$(cat "$WORK/out")
+    grep -q '^gdb: in cpl0_trap' "$WORK/gdb" ||
+        output_fails "gdb did not stop in cpl0_trap: $(cat "$WORK/gdb")"
+}
+
+# With SMEP and SMAP (TCG's -cpu max has both), CPL0 faults on any user
+# page. gdb stands in for a CPL0 bug: it sends CPL0 to run the
+# application's code, or to take its trap frame from an application page.
+@test "cpl0: with SMEP and SMAP, CPL0 can neither run nor read the application's pages" {
+    skip_unless_cmd gdb gdb
+    local uk main
+    uk=$(ut virtio-idle)
+    main=$(nm "$uk" | awk '$3 == "solo5_app_main" { print $1 }' | sed 's/^0*//')
+    [ -n "$main" ]
+    cpl0_under_gdb "$uk" 'set $pc = solo5_app_main'
+    expect_abort "#PF .* at rip=0x$main: execute access to 0x$main "
+    cpl0_under_gdb "$uk" 'set $rdi = solo5_app_main'
+    # The frame's vector, 16 quadwords in, is the first thing read.
+    expect_abort "#PF .*: read access to 0x$(printf '%x' $((0x$main + 0x80))) "
+}
+
 # bats test_tags=hvs
 @test "unseal: the application can change no IDT gate, descriptor, TSS, page table or trap code" {
     local what

@@ -173,15 +173,19 @@ struct cpu_trap_frame {
 };
 
 /*
- * Called by the trap stubs at CPL0 with the saved state. A target may claim
- * the trap first through platform_trap() (return true to resume the
- * interrupted code, e.g. for an interrupt or an idle halt); otherwise this
- * prints the ABORT lines and exits with SOLO5_EXIT_ABORT.
+ * Provided by the target, in its CPL0 code: called by the trap stubs at
+ * CPL0 with the saved state, which is restored when it returns.
  */
-void cpu_trap_handler(struct cpu_trap_frame *tf);
+void cpl0_trap(struct cpu_trap_frame *tf);
 
-/* Provided by each target: see cpu_trap_handler(). */
-bool platform_trap(struct cpu_trap_frame *tf);
+/*
+ * At CPL3, for a fatal trap: prints the ABORT lines for TF and exits with
+ * SOLO5_EXIT_ABORT. cpl0_trap() returns to it on its own stack, whatever
+ * state the trap left the application's in, with TF copied to the top.
+ */
+void cpu_trap_report(struct cpu_trap_frame *tf) __attribute__((noreturn));
+#define CPU_REPORT_STACK_SIZE 16384
+extern char cpu_report_stack[CPU_REPORT_STACK_SIZE];
 
 /* TSC and CPU helpers, usable at CPL3. */
 static inline uint64_t cpu_rdtsc(void)

@@ -4,15 +4,16 @@
  * Each stub is 16 bytes apart, so cpu_idt_init() can compute its address.
  * A stub pushes a zero where the CPU pushes no error code, then the vector,
  * and joins trap_common, which saves the rest in the layout of struct
- * cpu_trap_frame (CR2 lowest) and calls cpu_trap_handler(). If the handler
- * returns (the target claimed the trap), everything is restored.
+ * cpu_trap_frame (CR2 lowest), calls the target's cpl0_trap() and restores
+ * the frame as that left it. In the target's CPL0 text section, which its
+ * page tables map supervisor-only.
  */
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_EC(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
                    (v) == 21 || (v) == 29 || (v) == 30)
 
-    .section .text.traps, "ax", @progbits
+    .section .cpl0.text, "ax", @progbits
     .balign 16
     .globl cpu_trap_stubs
     /* Exported (virtio.mk) under the binding's name for tests/unseal,
@@ -56,7 +57,7 @@ trap_common:
      * with the 18 pushed here that is 23 quadwords, so pad by one.
      */
     subq $8, %rsp
-    call cpu_trap_handler
+    call cpl0_trap
     addq $16, %rsp
     popq %rax
     popq %rbx

@@ -1,4 +1,4 @@
-/* trap_x86_64.c: the IDT and the report of fatal exceptions. */
+/* trap_x86_64.c: the IDT and the report of fatal exceptions (at CPL3). */
 
 #include "bindings.h"
 #include "x86_64_traps.h"
@@ -34,11 +34,10 @@ void cpu_idt_init(void *idt, uint16_t cs)
     }
 }
 
-void cpu_trap_handler(struct cpu_trap_frame *tf)
-{
-    if (platform_trap(tf))
-        return;
+char cpu_report_stack[CPU_REPORT_STACK_SIZE] __attribute__((aligned(16)));
 
+void cpu_trap_report(struct cpu_trap_frame *tf)
+{
     const char *name = x86_64_trap_name(tf->vector);
     if (tf->vector == 14) {
         log_printf("Solo5: ABORT: %s at rip=0x%lx: %s access to 0x%lx "

@@ -43,9 +43,3 @@ bool platform_set_tls_base(uint64_t base)
     return spt_syscall3(SPT_SYS_arch_prctl, SPT_ARCH_SET_FS, (long)base, 0) ==
            0;
 }
-
-bool platform_trap(struct cpu_trap_frame *tf)
-{
-    (void)tf;
-    return false; /* never called: the host kernel takes the guest's faults */
-}

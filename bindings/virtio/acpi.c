@@ -245,6 +245,13 @@ bool acpi_power_button_pressed(void)
     return power_button;
 }
 
+void acpi_button_power_off(void)
+{
+    if (!bindings_quiet)
+        log_printf("Solo5: power button pressed, powering off\n");
+    platform_exit(SOLO5_EXIT_SUCCESS, NULL);
+}
+
 void acpi_poweroff(void)
 {
     if (!acpi.s5)

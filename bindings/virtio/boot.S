@@ -96,10 +96,10 @@ start64:
     iretq
 
 /*
- * virtio_cpl0_call(op, arg): asks CPL0 for one privileged operation. The
- * ud2 traps (int N does not work at CPL3 on PVM); platform_trap()
- * recognises this exact address, performs OP, stores the result in RAX and
- * resumes after the ud2.
+ * virtio_cpl0_call(op, a1, ..., a5): asks CPL0 for one privileged
+ * operation, its arguments in the argument registers. The ud2 traps (int N
+ * does not work at CPL3 on PVM); cpl0_trap() recognises this exact
+ * address, performs OP, stores the result in RAX and resumes after the ud2.
  */
     .data
     .align 8

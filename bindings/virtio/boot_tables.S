@@ -60,6 +60,9 @@ virtio_idt:
     .globl virtio_tss
 virtio_tss:
     .skip VIRTIO_TSS_LIMIT + 1
+
+    /* The part CPL0 may still write once the final page tables are in. */
+    .section .bss.cpl0rw, "aw", @nobits
     .align 4096
     .skip CPL0_STACK_SIZE
     .globl virtio_cpl0_stack_top

@@ -1,12 +1,22 @@
-/* cpl0.c: what the virtio binding does at CPL0: setup, idle waits, halting. */
+/* cpl0.c: all the virtio binding runs at CPL0 after boot: the trap entry,
+ * four requests from CPL3, interrupt acknowledgement. */
 
 /*
- * CPL3 asks for these by executing the ud2 at virtio_cpl0_call_insn
- * (boot.S); the #UD reaches cpu_trap_handler() at CPL0, which offers it
- * to platform_trap() first. On PVM every instruction here is emulated, so
- * each operation is short, and the idle wait halts instead of spinning.
- * Interrupts (vectors 32 and up) arrive only while a wait has them
- * enabled, also through platform_trap().
+ * This file is built into its own sections (bindings/virtio/Makefile.inc),
+ * which the final page tables map supervisor-only, and the build refuses it
+ * if it calls or reads anything outside them. So with SMEP and SMAP, which
+ * set-up turns on where the CPU has them, CPL0 executes only this code and
+ * the trap stubs, and reads only its own data and the trap frame on its
+ * own stack: nothing the application can write can steer it. Requests
+ * carry their arguments in registers, never through pointers; the waits,
+ * the ABORT report and everything else that reads application memory run
+ * at CPL3. CPL0 writes application-visible memory in exactly two places,
+ * both fixed at link time and bracketed by stac/clac: the local APIC's EOI
+ * register, and the copy of a fatal trap's frame for the CPL3 report.
+ *
+ * CPL3 asks for a request by executing the ud2 at virtio_cpl0_call_insn
+ * (boot.S). On PVM every instruction here is emulated, so each request is
+ * short, and a wait halts once and returns rather than looping here.
  */
 
 #include "platform.h"
@@ -21,98 +31,214 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
                            "d"((uint32_t)(v >> 32)));
 }
 
-void cpl0_halt(void)
+/*
+ * Set-up happens once, at boot: afterwards the application, which shares
+ * CPL3 with the binding, must not be able to load page tables or MSRs of
+ * its own. The flag lives in CPL0-only memory like everything here (one
+ * stray application write could otherwise clear it). Global only so that
+ * tests/virtio-cpl0 can try exactly that.
+ */
+bool virtio_cpl0_setup_done;
+static bool smap;         /* CR4.SMAP is set: user accesses need stac */
+static bool tsc_deadline; /* the local APIC has the TSC-deadline timer */
+static bool reporting;    /* a fatal trap went to the CPL3 report */
+static uint16_t pic_mask; /* as CPL3 last gave it, plus lines masked here */
+static uint16_t lines_fired;
+
+static inline void user_access_begin(void)
+{
+    if (smap)
+        __asm__ __volatile__("stac" ::: "memory");
+}
+
+static inline void user_access_end(void)
+{
+    if (smap)
+        __asm__ __volatile__("clac" ::: "memory");
+}
+
+static void cpuid(uint32_t leaf, uint32_t r[4])
+{
+    __asm__ __volatile__("cpuid"
+                         : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                         : "a"(leaf), "c"(0));
+}
+
+static __attribute__((noreturn)) void halt(void)
 {
     for (;;)
         __asm__ __volatile__("cli; hlt");
 }
 
 /*
- * Once only, at boot: afterwards the application, which shares CPL3 with
- * the binding, must not be able to load page tables or MSRs of its own.
- * So the flag that says it is done lives in the CPL0-only region: were it
- * in ordinary memory, one stray write by the application would clear it,
- * and a second request could load the application's own page tables (or
- * an LSTAR of its choosing). Global only so that tests/virtio-cpl0 can
- * try exactly that.
+ * CR3, then two MSRs (0: none), for the KVM clock. SMEP and SMAP go on
+ * with the final page tables, the first in which CPL0 and CPL3 pages
+ * differ.
  */
-bool virtio_cpl0_setup_done __attribute__((section(".bss.cpl0")));
-
-static uint64_t op_setup(const struct cpl0_setup *s)
+static uint64_t op_setup(const struct cpu_trap_frame *tf)
 {
     if (virtio_cpl0_setup_done)
         return 1;
     virtio_cpl0_setup_done = true;
-    for (unsigned i = 0; i < 2; i++) {
-        if (s->msr[i] != 0)
-            wrmsr(s->msr[i], s->val[i]);
-    }
+    if (tf->rdx != 0)
+        wrmsr((uint32_t)tf->rdx, tf->rcx);
+    if (tf->r8 != 0)
+        wrmsr((uint32_t)tf->r8, tf->r9);
     /* Loading CR3 also flushes every translation of the boot tables. */
-    __asm__ __volatile__("mov %0, %%cr3" : : "r"(s->cr3) : "memory");
+    __asm__ __volatile__("mov %0, %%cr3" : : "r"(tf->rsi) : "memory");
+
+    uint32_t r[4];
+    cpuid(1, r);
+    tsc_deadline = (r[2] >> 24) & 1;
+    cpuid(0, r);
+    if (r[0] < 7)
+        return 0;
+    cpuid(7, r);
+    uint64_t cr4;
+    __asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+    if (r[1] & (1u << 7))
+        cr4 |= CR4_SMEP;
+    if (r[1] & (1u << 20))
+        cr4 |= CR4_SMAP;
+    __asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4) : "memory");
+    smap = (cr4 & CR4_SMAP) != 0;
     return 0;
 }
 
-void cpl0_power_off(void)
+/*
+ * One halt: RSI is the TSC deadline for the local APIC timer (0: CPL3 has
+ * armed the PIT itself), RDX the PIC mask CPL3 runs with. Returns the
+ * device lines that interrupted; they stay masked until CPL3 has run
+ * their handlers.
+ */
+static uint64_t op_wait(const struct cpu_trap_frame *tf)
 {
-    if (!bindings_quiet)
-        log_printf("Solo5: power button pressed, powering off\n");
-    platform_exit(SOLO5_EXIT_SUCCESS, NULL);
+    pic_mask = (uint16_t)tf->rdx;
+    if (tf->rsi != 0 && tsc_deadline)
+        wrmsr(MSR_TSC_DEADLINE, tf->rsi);
+    /* sti takes effect after hlt starts, so no wake-up is lost. */
+    __asm__ __volatile__("sti; hlt; cli" ::: "memory");
+    uint64_t fired = lines_fired;
+    lines_fired = 0;
+    return fired;
 }
 
-/* Poll at least this often when a device cannot interrupt us. */
-#define POLL_NS 1000000ULL
-
-static uint64_t op_wait(const struct cpl0_wait *w)
+static void irq(uint64_t vector)
 {
-    bool poll = devices_need_polling(w->handles);
-    for (;;) {
-        if (acpi_power_button_pressed())
-            cpl0_power_off();
-        if (devices_input_pending(w->handles) || intr_pending())
-            return 1;
-        uint64_t now = clock_now();
-        if (now >= w->deadline)
-            return 0;
-        uint64_t left = w->deadline - now;
-        if (poll && left > POLL_NS)
-            left = POLL_NS;
-        intr_timer_arm(left);
-        /* sti takes effect after hlt starts, so no wake-up is lost. */
-        __asm__ __volatile__("sti; hlt; cli" ::: "memory");
+    if (vector == VEC_TIMER) {
+        user_access_begin();
+        ((volatile uint32_t *)LAPIC_BASE)[LAPIC_EOI / 4] = 0;
+        user_access_end();
+        return;
+    }
+    if (vector >= VEC_IRQ_BASE + 16)
+        return; /* the local APIC's spurious vector: nothing to do */
+    unsigned line = (unsigned)(vector - VEC_IRQ_BASE);
+    if (line == 7 || line == 15) {
+        /* A spurious PIC interrupt has no in-service bit and gets no EOI. */
+        uint16_t pic = line == 7 ? PIC1 : PIC2;
+        io_outb(pic, 0x0b);
+        if (!(io_inb(pic) & 0x80)) {
+            if (line == 15)
+                io_outb(PIC1, PIC_EOI);
+            return;
+        }
+    }
+    /*
+     * A device's line is level-triggered and the device is acknowledged at
+     * CPL3, so the line stays masked until then.
+     */
+    if (line != 0 && line != 2) {
+        pic_mask |= (uint16_t)(1u << line);
+        io_outb(PIC1 + 1, (uint8_t)pic_mask);
+        io_outb(PIC2 + 1, (uint8_t)(pic_mask >> 8));
+        lines_fired |= (uint16_t)(1u << line);
+    }
+    if (line >= 8)
+        io_outb(PIC2, PIC_EOI);
+    io_outb(PIC1, PIC_EOI);
+}
+
+/* The one line CPL0 prints itself: its own string, its own port writes. */
+static void com_puts(uint16_t port, const char *s)
+{
+    for (; *s; s++) {
+        for (int spin = 0; spin < 100000 && !(io_inb(port + 5) & 0x20); spin++)
+            ;
+        io_outb(port, (uint8_t)*s);
     }
 }
 
-bool platform_trap(struct cpu_trap_frame *tf)
+/*
+ * A trap while the report of an earlier one runs: the application's
+ * state cannot be trusted to print a second, so say so and stop, telling
+ * solo5-virtio-run the status as exit.c does.
+ */
+static __attribute__((noreturn)) void die_twice(void)
 {
-    if (tf->vector >= VEC_IRQ_BASE)
-        return intr_handle(tf->vector);
+    static const char line[] =
+        "Solo5: ABORT: another fatal trap while reporting one\n";
+    static const char status[] = "SOLO5_EXIT=255\n";
+    com_puts(0x3f8, line);
+    com_puts(0x2f8, status);
+    io_outb(0x501, 255); /* QEMU's isa-debug-exit */
+    halt();
+}
+
+/*
+ * A fatal trap, at either CPL: its frame goes to the top of the report
+ * stack, and the return is to cpu_trap_report() at CPL3 on that stack.
+ */
+static void to_report(struct cpu_trap_frame *tf)
+{
+    if (reporting)
+        die_twice();
+    reporting = true;
+    uintptr_t top = (uintptr_t)cpu_report_stack + CPU_REPORT_STACK_SIZE;
+    uintptr_t at = (top - sizeof *tf) & ~15UL;
+    uint64_t *to = (uint64_t *)at;
+    const uint64_t *from = (const uint64_t *)tf;
+    user_access_begin();
+    for (size_t i = 0; i < sizeof *tf / 8; i++)
+        to[i] = from[i];
+    user_access_end();
+    tf->rdi = at;
+    tf->rip = (uintptr_t)cpu_trap_report;
+    tf->cs = GDT_USER_CS | 3;
+    tf->rflags = RFLAGS_BOOT;
+    tf->rsp = at - 8; /* as if called: the frame copy is 16-byte aligned */
+    tf->ss = GDT_USER_DS | 3;
+}
+
+/* Called by the trap stubs (cpu_x86_64.S). */
+void cpl0_trap(struct cpu_trap_frame *tf)
+{
+    if (tf->vector >= VEC_IRQ_BASE) {
+        irq(tf->vector);
+        return;
+    }
     if (tf->vector != VEC_UD || (tf->cs & 3) != 3 ||
-        tf->rip != (uintptr_t)virtio_cpl0_call_insn)
-        return false;
+        tf->rip != (uintptr_t)virtio_cpl0_call_insn) {
+        to_report(tf);
+        return;
+    }
     uint64_t r = 0;
-    /* The argument structures must be the application's memory. */
-    bool arg_ok = mem_dma_ok((const void *)(uintptr_t)tf->rsi,
-                             tf->rdi == CPL0_SETUP ? sizeof(struct cpl0_setup)
-                                                   : sizeof(struct cpl0_wait),
-                             false);
-    if ((tf->rdi == CPL0_SETUP || tf->rdi == CPL0_WAIT) && !arg_ok)
-        return false;
     switch (tf->rdi) {
     case CPL0_SETUP:
-        r = op_setup((const struct cpl0_setup *)(uintptr_t)tf->rsi);
+        r = op_setup(tf);
         break;
     case CPL0_WAIT:
-        r = op_wait((const struct cpl0_wait *)(uintptr_t)tf->rsi);
+        r = op_wait(tf);
         break;
     case CPL0_SET_FS:
         wrmsr(MSR_FS_BASE, tf->rsi);
         break;
     case CPL0_HALT:
-        cpl0_halt();
+        halt();
     default:
-        return false;
+        to_report(tf);
+        return;
     }
     tf->rax = r;
     tf->rip += 2; /* past the ud2 */
-    return true;
 }

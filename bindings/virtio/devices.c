@@ -404,6 +404,8 @@ solo5_result_t solo5_block_read(solo5_handle_t h, solo5_off_t offset,
  * 3,250). Only with NICs acquired: nothing else could end the wait early.
  */
 #define YIELD_SPIN_NS 50000
+/* Poll at least this often when a device cannot interrupt us. */
+#define POLL_NS 1000000ULL
 
 void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
 {
@@ -421,16 +423,21 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
     }
     acpi_poll(clock_now());
     if (acpi_power_button_pressed())
-        cpl0_power_off();
-    /* A wait also ends at a device interrupt, serviced here at CPL3. */
-    while (!devices_input_pending(nets_set) && clock_now() < deadline) {
+        acpi_button_power_off();
+    /*
+     * Halt until the deadline, a device interrupt (serviced here) or the
+     * next poll of a device that cannot interrupt.
+     */
+    bool poll = devices_need_polling(nets_set);
+    uint64_t now;
+    while (!devices_input_pending(nets_set) && (now = clock_now()) < deadline) {
         intr_start();
         acpi_start();
-        struct cpl0_wait w = { .deadline = deadline, .handles = nets_set };
-        virtio_cpl0_call(CPL0_WAIT, (uintptr_t)&w);
+        uint64_t left = deadline - now;
+        intr_halt(poll && left > POLL_NS ? POLL_NS : left);
         intr_service();
         if (acpi_power_button_pressed())
-            cpl0_power_off();
+            acpi_button_power_off();
     }
     if (ready_set != NULL) {
         solo5_handle_set_t ready = 0, left = nets_set & nets_bound;

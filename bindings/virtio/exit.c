@@ -13,9 +13,7 @@ void platform_exit(int status, void *core)
     serial_exit_status(status & 0xff);
     io_outb(DEBUG_EXIT_PORT, (uint8_t)status);
     acpi_poweroff();
-    if (cpu_at_cpl0())
-        cpl0_halt();
-    virtio_cpl0_call(CPL0_HALT, 0);
+    virtio_cpl0_call(CPL0_HALT, 0, 0, 0, 0, 0);
     for (;;)
         ;
 }

@@ -2,35 +2,26 @@
  * timer. */
 
 /*
- * Interrupts only ever wake the CPU from the halt in a CPL0 wait (cpl0.c):
- * CPL3 runs with interrupts off, and a device interrupt that arrives then
- * stays pending until the next wait. PCI devices use the legacy interrupt
- * line the firmware assigned. The timer that bounds a halt is the local
- * APIC's TSC-deadline mode where the CPU has it (one interrupt however
- * long the wait), else the PIT's one-shot mode (at most 55 ms a time).
+ * Interrupts only ever wake the CPU from the halt of a CPL0 wait request
+ * (cpl0.c): CPL3 runs with interrupts off, and a device interrupt that
+ * arrives then stays pending until the next wait. PCI devices use the
+ * legacy interrupt line the firmware assigned. The timer that bounds a
+ * halt is the local APIC's TSC-deadline mode where the CPU has it (one
+ * interrupt however long the wait), else the PIT's one-shot mode (at most
+ * 55 ms a time).
  *
- * At CPL0 a device's interrupt is only masked at the PIC and noted; its
- * handlers (which read the device's interrupt status, through pointers
- * the application could overwrite) run at CPL3 in intr_service(), which
- * then unmasks the line. So CPL0 never calls through, or writes through,
- * memory the application can write: one arbitrary-write bug in the
- * application cannot steer CPL0 code (issue 11 item 3).
+ * At CPL0 a device's interrupt is only masked at the PIC and reported back
+ * by the wait; its handlers (which read the device's interrupt status)
+ * run here at CPL3 in intr_service(), which then unmasks the line.
  */
 
 #include "platform.h"
 
-#define PIC1             0x20
-#define PIC2             0xa0
-#define PIC_EOI          0x20
 #define PIT_CH0          0x40
 #define PIT_CMD          0x43
 #define PIT_HZ           1193182ULL
-#define LAPIC_BASE       0xfee00000UL
-#define LAPIC_EOI        (0xb0 / 4)
 #define LAPIC_LVT_TIMER  (0x320 / 4)
 #define LVT_TSC_DEADLINE 0x40000
-#define MSR_TSC_DEADLINE 0x6e0
-#define VEC_TIMER        0x40
 /* A lost deadline interrupt must not mean sleeping for ever. */
 #define DEADLINE_MAX_NS 1000000000ULL
 
@@ -41,9 +32,9 @@ static struct {
     void *arg;
 } handlers[16][HANDLERS_PER_IRQ];
 static uint16_t pic_mask = 0xffff;
-/* Lines with handlers (set at CPL3), lines masked at CPL0 until serviced. */
+/* Lines with handlers, and those that interrupted the last wait. */
 static uint16_t lines_handled;
-static volatile uint16_t lines_pending;
+static uint16_t lines_pending;
 static bool started;
 static bool tsc_deadline;
 
@@ -122,49 +113,9 @@ bool intr_register(uint8_t irq, void (*fn)(void *), void *arg)
     return false;
 }
 
-bool intr_handle(uint64_t vector)
-{
-    if (vector == VEC_TIMER) {
-        ((volatile uint32_t *)LAPIC_BASE)[LAPIC_EOI] = 0;
-        return true;
-    }
-    if (vector >= VEC_IRQ_BASE + 16)
-        return true; /* the local APIC's spurious vector: nothing to do */
-    unsigned irq = (unsigned)(vector - VEC_IRQ_BASE);
-    if (irq == 7 || irq == 15) {
-        /* A spurious PIC interrupt has no in-service bit and gets no EOI. */
-        uint16_t pic = irq == 7 ? PIC1 : PIC2;
-        io_outb(pic, 0x0b);
-        if (!(io_inb(pic) & 0x80)) {
-            if (irq == 15)
-                io_outb(PIC1, PIC_EOI);
-            return true;
-        }
-    }
-    /*
-     * Level-triggered lines: the device is acknowledged at CPL3, so the
-     * line is masked until then, and the wait returns to let that happen.
-     */
-    uint16_t bit = (uint16_t)(1u << irq);
-    if (lines_handled & bit) {
-        pic_mask |= bit;
-        pic_write_mask();
-        lines_pending |= bit;
-    }
-    if (irq >= 8)
-        io_outb(PIC2, PIC_EOI);
-    io_outb(PIC1, PIC_EOI);
-    return true;
-}
-
-bool intr_pending(void)
-{
-    return lines_pending != 0;
-}
-
 void intr_service(void)
 {
-    uint16_t pending = lines_pending; /* interrupts are off at CPL3 */
+    uint16_t pending = lines_pending & lines_handled;
     lines_pending = 0;
     for (unsigned irq = 0; irq < 16; irq++) {
         if (!(pending & (1u << irq)))
@@ -177,23 +128,26 @@ void intr_service(void)
         pic_write_mask();
 }
 
-void intr_timer_arm(uint64_t ns)
+/*
+ * The PIT is programmed here; the TSC deadline is an MSR, so CPL0 writes
+ * it, given the TSC value in the wait request.
+ */
+void intr_halt(uint64_t ns)
 {
+    uint64_t at = 0;
     if (tsc_deadline) {
         if (ns > DEADLINE_MAX_NS)
             ns = DEADLINE_MAX_NS;
-        uint64_t at = cpu_rdtsc() + clock_ns_to_tsc(ns) + 1;
-        __asm__ __volatile__("wrmsr"
-                             :
-                             : "c"(MSR_TSC_DEADLINE), "a"((uint32_t)at),
-                               "d"((uint32_t)(at >> 32)));
-        return;
+        at = cpu_rdtsc() + clock_ns_to_tsc(ns) + 1;
+    } else {
+        /* The counter is 16 bits: about 55 ms at most, then we re-arm. */
+        uint64_t ticks = 0xffff;
+        if (ns < 50000000ULL)
+            ticks = ns * PIT_HZ / 1000000000ULL + 1;
+        io_outb(PIT_CMD, 0x30); /* channel 0, low then high byte, mode 0 */
+        io_outb(PIT_CH0, (uint8_t)ticks);
+        io_outb(PIT_CH0, (uint8_t)(ticks >> 8));
     }
-    /* The counter is 16 bits: about 55 ms at most, then we wake and re-arm. */
-    uint64_t ticks = 0xffff;
-    if (ns < 50000000ULL)
-        ticks = ns * PIT_HZ / 1000000000ULL + 1;
-    io_outb(PIT_CMD, 0x30); /* channel 0, low then high byte, mode 0 */
-    io_outb(PIT_CH0, (uint8_t)ticks);
-    io_outb(PIT_CH0, (uint8_t)(ticks >> 8));
+    lines_pending |=
+        (uint16_t)virtio_cpl0_call(CPL0_WAIT, at, pic_mask, 0, 0, 0);
 }

@@ -1,4 +1,5 @@
-/* pagetables.c: the final page tables: W^X, no page 0, CPL0 state hidden. */
+/* pagetables.c: the final page tables: W^X, no page 0, CPL0 code and state
+ * hidden. */
 
 /*
  * Built at CPL3 (native speed on PVM) into tables the CPU is not using
@@ -72,14 +73,6 @@ static uint64_t *table_for(uint64_t *pml4, uint64_t va, int level)
     return t;
 }
 
-extern char virtio_cpl0_stack_top[];
-
-/* The CPL0 stack: the one part of the CPL0 region written after set-up. */
-static uint64_t cpl0_stack_lo(void)
-{
-    return (uintptr_t)virtio_cpl0_stack_top - CPL0_STACK_SIZE;
-}
-
 /* The permission of the 4 KiB page at A, below MEM_END. */
 static uint64_t page_attr(uint64_t a, uint64_t mem_end)
 {
@@ -87,18 +80,21 @@ static uint64_t page_attr(uint64_t a, uint64_t mem_end)
         return 0;
     if (a < 0x100000)
         return PTE_P | PTE_W | PTE_U | PTE_NX;
-    if (a < (uintptr_t)_etext)
+    if (a < (uintptr_t)_scpl0text)
         return PTE_P | PTE_U;
+    if (a < (uintptr_t)_etext)
+        return PTE_P; /* CPL0 code: with SMEP, the only code CPL0 can run */
     if (a < (uintptr_t)_erodata)
         return PTE_P | PTE_U | PTE_NX;
     /*
      * The CPL0 region: supervisor-only; and read-only, but for the CPL0
-     * stack, so that with CR0.WP not even CPL0 code can change the IDT,
-     * GDT, TSS or these tables once they are loaded. The CPU needs no
-     * writes to them by then: the descriptors it loads were all loaded
-     * once at boot (accessed bits set) and TR is busy since ltr.
+     * stack and the CPL0 code's variables, so that with CR0.WP not even
+     * CPL0 code can change the IDT, GDT, TSS or these tables once they are
+     * loaded. The CPU needs no writes to them by then: the descriptors it
+     * loads were all loaded once at boot (accessed bits set) and TR is
+     * busy since ltr.
      */
-    if (a >= cpl0_stack_lo() && a < (uintptr_t)virtio_cpl0_stack_top)
+    if (a >= (uintptr_t)_scpl0rw && a < (uintptr_t)_ecpl0)
         return PTE_P | PTE_W | PTE_NX;
     if (a >= (uintptr_t)_scpl0 && a < (uintptr_t)_ecpl0)
         return PTE_P | PTE_NX;
@@ -110,11 +106,11 @@ static bool chunk_uniform(uint64_t c, uint64_t mem_end)
 {
     const uint64_t bounds[] = { PAGE_SIZE,
                                 0x100000,
+                                (uintptr_t)_scpl0text,
                                 (uintptr_t)_etext,
                                 (uintptr_t)_erodata,
                                 (uintptr_t)_scpl0,
-                                cpl0_stack_lo(),
-                                (uintptr_t)virtio_cpl0_stack_top,
+                                (uintptr_t)_scpl0rw,
                                 (uintptr_t)_ecpl0,
                                 mem_end };
     for (unsigned i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {

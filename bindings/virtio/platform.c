@@ -19,9 +19,9 @@ bool platform_set_tls_base(uint64_t base)
     static int fsgsbase = -1;
     if (fsgsbase < 0)
         fsgsbase = have_fsgsbase();
-    if (fsgsbase && !cpu_at_cpl0())
+    if (fsgsbase)
         __asm__ __volatile__("wrfsbase %0" : : "r"(base) : "memory");
     else
-        virtio_cpl0_call(CPL0_SET_FS, base);
+        virtio_cpl0_call(CPL0_SET_FS, base, 0, 0, 0, 0);
     return true;
 }

@@ -7,7 +7,8 @@
 #include "virtio_cpu.h"
 
 /* Symbols of the linker script and the boot code. */
-extern char _etext[], _erodata[], _scpl0[], _ecpl0[], _end[];
+extern char _scpl0text[], _etext[], _erodata[], _scpl0[], _scpl0rw[], _ecpl0[],
+    _end[];
 extern char virtio_idt[], virtio_tss[];
 
 /* Port I/O, usable at CPL3 for ports allowed in the TSS bitmap. */
@@ -49,14 +50,6 @@ static inline void cpu_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
                          : "a"(leaf), "c"(sub));
 }
 
-/* True when running at CPL0 (in a trap handler). */
-static inline bool cpu_at_cpl0(void)
-{
-    uint16_t cs;
-    __asm__ __volatile__("mov %%cs, %0" : "=r"(cs));
-    return (cs & 3) == 0;
-}
-
 /* tss.c: the CPL0 stack and which ports CPL3 may use (TSS I/O bitmap). */
 void tss_init(void);
 bool tss_io_allow(uint16_t port, unsigned n);
@@ -88,46 +81,42 @@ bool mem_dma_ok(const void *p, size_t len, bool device_writes);
 bool pt_mmio_reserve(uint64_t pa, uint64_t len);
 uint64_t pt_build(uint64_t mem_end); /* returns the new CR3, 0 on failure */
 
-/* cpl0.c: the few operations done at CPL0, requested from CPL3 by a trap. */
+/*
+ * cpl0.c: what runs at CPL0, asked for from CPL3 by virtio_cpl0_call(OP,
+ * ...) with the arguments in registers (CPL0 reads no application memory).
+ */
 enum cpl0_op {
-    CPL0_SETUP = 1, /* arg: struct cpl0_setup * */
-    CPL0_WAIT,      /* arg: struct cpl0_wait * */
-    CPL0_SET_FS,    /* arg: the FS base */
+    CPL0_SETUP = 1, /* once: CR3, then two MSRs and their values (0: none) */
+    CPL0_WAIT,      /* TSC deadline (0: none), PIC mask; see intr_halt() */
+    CPL0_SET_FS,    /* the FS base */
     CPL0_HALT       /* never returns */
 };
+uint64_t virtio_cpl0_call(uint64_t op, uint64_t a1, uint64_t a2, uint64_t a3,
+                          uint64_t a4, uint64_t a5);
+/* Set by the one CPL0_SETUP request; CPL0-only memory (see cpl0.c). */
+extern bool virtio_cpl0_setup_done;
+
+/* What CPL0_SETUP is given. */
 struct cpl0_setup {
     uint64_t cr3;
     uint32_t msr[2]; /* MSRs to write at boot (0: none) */
     uint64_t val[2];
 };
-struct cpl0_wait {
-    uint64_t deadline;          /* monotonic ns */
-    solo5_handle_set_t handles; /* network handles whose input ends the wait */
-};
-uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg);
-void cpl0_halt(void) __attribute__((noreturn));
-/* Set by the one CPL0_SETUP request; CPL0-only memory (see cpl0.c). */
-extern bool virtio_cpl0_setup_done;
-/* The power button was pressed: says so and powers off (any CPL). */
-void cpl0_power_off(void) __attribute__((noreturn));
 
 /* intr.c: legacy PIC interrupts and the PIT one-shot timer. */
 void intr_init(void);  /* at boot: ports only */
 void intr_start(void); /* before the first wait: program the PIC */
 bool intr_register(uint8_t irq, void (*fn)(void *), void *arg);
-/* At CPL0: acknowledges the interrupt; a device's line stays masked. */
-bool intr_handle(uint64_t vector);
-/* At CPL0: a device interrupt waits for intr_service(). */
-bool intr_pending(void);
-/* At CPL3, after a wait: runs the devices' handlers, unmasks their lines. */
+/* Halts until an interrupt, at most NS; then intr_service() is due. */
+void intr_halt(uint64_t ns);
+/* After a halt: runs the devices' handlers, unmasks their lines. */
 void intr_service(void);
-void intr_timer_arm(uint64_t ns);
 
 /* clock.c: monotonic and wall clocks. */
 void clock_prepare(struct cpl0_setup *s); /* before CPL0_SETUP */
 void clock_init(void);                    /* after it */
-uint64_t clock_now(void);                 /* monotonic ns; also at CPL0 */
-uint64_t clock_ns_to_tsc(uint64_t ns);    /* TSC ticks in NS; also at CPL0 */
+uint64_t clock_now(void);                 /* monotonic ns */
+uint64_t clock_ns_to_tsc(uint64_t ns);    /* TSC ticks in NS */
 
 /* pci.c: configuration space and enumeration. */
 uint32_t pci_read32(uint32_t bdf, unsigned off);
@@ -140,7 +129,7 @@ void pci_scan(void (*fn)(uint32_t bdf, uint32_t id));
 /* devices.c: virtio devices bound to the manifest. */
 void devices_probe(void); /* before the page tables are built */
 void devices_bind(void);  /* after; aborts if an entry has no device */
-bool devices_input_pending(solo5_handle_set_t handles); /* also at CPL0 */
+bool devices_input_pending(solo5_handle_set_t handles);
 bool devices_need_polling(solo5_handle_set_t handles);
 void devices_flush(void); /* lets NICs send what is queued, before exit */
 
@@ -150,5 +139,7 @@ void acpi_start(void);    /* before the first wait: the power button */
 void acpi_poweroff(void); /* returns if ACPI cannot do it */
 bool acpi_power_button_pressed(void);
 void acpi_poll(uint64_t now); /* checks the button now and then */
+/* The power button was pressed: says so and powers off. */
+void acpi_button_power_off(void) __attribute__((noreturn));
 
 #endif /* VIRTIO_BINDING_PLATFORM_H_INCLUDED */

@@ -66,7 +66,8 @@ void virtio_start(uint32_t mbi, uint32_t magic)
         platform_exit(SOLO5_EXIT_ABORT, NULL);
     }
     tss_seal();
-    virtio_cpl0_call(CPL0_SETUP, (uintptr_t)&setup);
+    virtio_cpl0_call(CPL0_SETUP, setup.cr3, setup.msr[0], setup.val[0],
+                     setup.msr[1], setup.val[1]);
 
     clock_init();
     devices_bind();

@@ -16,12 +16,15 @@
 #define CR4_OSFXSR     0x200
 #define CR4_OSXMMEXCPT 0x400
 #define CR4_FSGSBASE   0x10000
+#define CR4_SMEP       0x100000
+#define CR4_SMAP       0x200000
 #define CR4_BOOT       (CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
 
-#define MSR_EFER    0xc0000080
-#define EFER_LME    0x100
-#define EFER_NXE    0x800
-#define MSR_FS_BASE 0xc0000100
+#define MSR_EFER         0xc0000080
+#define EFER_LME         0x100
+#define EFER_NXE         0x800
+#define MSR_FS_BASE      0xc0000100
+#define MSR_TSC_DEADLINE 0x6e0
 
 #define RFLAGS_BOOT 0x2 /* IF clear: CPL3 runs without interrupts */
 #define RFLAGS_IF   0x200
@@ -49,6 +52,14 @@
 /* Vectors. */
 #define VEC_UD       6
 #define VEC_GP       13
-#define VEC_IRQ_BASE 32 /* legacy PIC IRQ 0..15 land on 32..47 */
+#define VEC_IRQ_BASE 32   /* legacy PIC IRQ 0..15 land on 32..47 */
+#define VEC_TIMER    0x40 /* the local APIC's TSC-deadline timer */
+
+/* Interrupt controllers: the two 8259 PICs and the local APIC. */
+#define PIC1       0x20
+#define PIC2       0xa0
+#define PIC_EOI    0x20
+#define LAPIC_BASE 0xfee00000UL
+#define LAPIC_EOI  0xb0 /* register offsets, in bytes */
 
 #endif /* VIRTIO_CPU_H_INCLUDED */

@@ -20,16 +20,10 @@ extern char virtio_gdt[] __attribute__((weak));
 extern char virtio_tss[] __attribute__((weak));
 extern char virtio_boot_pml4[] __attribute__((weak));
 extern char virtio_cpl0_stack_top[] __attribute__((weak));
-extern uint64_t virtio_cpl0_call(uint64_t op, uint64_t arg)
+extern uint64_t virtio_cpl0_call(uint64_t op, uint64_t a1, uint64_t a2,
+                                 uint64_t a3, uint64_t a4, uint64_t a5)
     __attribute__((weak));
 extern _Bool virtio_cpl0_setup_done __attribute__((weak));
-
-/* As bindings/virtio/platform.h has it. */
-struct setup_request {
-    uint64_t cr3;
-    uint32_t msr[2];
-    uint64_t val[2];
-};
 
 int solo5_app_main(const struct solo5_start_info *si)
 {
@@ -54,16 +48,14 @@ int solo5_app_main(const struct solo5_start_info *si)
         __asm__("" : "+r"(top));
         p = (volatile char *)(top - 8);
     } else if (str_eq(a, "setup")) {
-        struct setup_request r = { .cr3 = (uintptr_t)virtio_boot_pml4 };
         puts_("virtio-cpl0: asking CPL0 for the boot page tables\n");
-        virtio_cpl0_call(1, (uintptr_t)&r);
+        virtio_cpl0_call(1, (uintptr_t)virtio_boot_pml4, 0, 0, 0, 0);
         p = virtio_idt;
     } else if (str_eq(a, "resetup")) {
-        struct setup_request r = { .cr3 = (uintptr_t)virtio_boot_pml4 };
         puts_("virtio-cpl0: clearing the set-up flag\n");
         *(volatile _Bool *)&virtio_cpl0_setup_done = 0;
         puts_("virtio-cpl0: asking CPL0 for the boot page tables\n");
-        virtio_cpl0_call(1, (uintptr_t)&r);
+        virtio_cpl0_call(1, (uintptr_t)virtio_boot_pml4, 0, 0, 0, 0);
         p = virtio_idt;
     } else if (str_eq(a, "read")) {
         /* Reading is refused too: the region is not mapped for CPL3. */

@@ -84,7 +84,7 @@ esac
 
 start=$(date +%s)
 timeout -s KILL "$TIMEOUT" qemu-system-x86_64 \
-    -accel tcg -cpu qemu64,+svm,+npt -smp "${SOLO5_VM_CPUS:-1}" -m "${SOLO5_VM_MEM:-6G}" \
+    -accel tcg -cpu qemu64,+svm,+npt,+smep,+smap -smp "${SOLO5_VM_CPUS:-1}" -m "${SOLO5_VM_MEM:-6G}" \
     -nodefaults -no-user-config -display none -no-reboot \
     -serial stdio \
     -kernel "$kernel" -initrd "$initrd" \
