@@ -144,7 +144,7 @@ teardown() {
 }
 
 @test "elf: no ABI note" {
-    tender_test hvt refuse_elf abi-missing
+    tender_test hvt tc_elf_abi_missing
 }
 
 @test "elf: no manifest note" {

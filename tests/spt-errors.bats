@@ -144,7 +144,7 @@ teardown() {
 }
 
 @test "elf: no ABI note" {
-    tender_test spt refuse_elf abi-missing
+    tender_test spt tc_elf_abi_missing
 }
 
 @test "elf: no manifest note" {

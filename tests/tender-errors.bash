@@ -143,6 +143,13 @@ tc_elf_abi_version() {
     error_says '99'
 }
 
+# elf: no ABI note: the words every reader (elftool, mkimage, both
+# tenders) uses for it
+tc_elf_abi_missing() {
+    refuse_elf abi-missing
+    error_says "bad\\.$TARGET: not a Solo5 unikernel: no Solo5 ABI note in a PT_NOTE segment\$"
+}
+
 # options: --help and --version succeed
 tc_options_help_version() {
     run timeout 30 "$TENDER" --help

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elf_notes.h"
 #include "mft_check.h"
 #include "tender.h"
 
@@ -184,6 +185,10 @@ int tender_open_unikernel(const char *path, uint64_t base, uint64_t limit,
     if (fd < 0)
         tender_die("%s: %s", path, strerror(errno));
     if (elf_parse(fd, base, limit, img, err, sizeof err) < 0)
+        tender_die("%s: %s", path, err);
+    /* The message every reader gives for a file without one. */
+    struct elfnote_info notes = { .has_abi = img->has_abi, .abi = img->abi };
+    if (elf_notes_require_abi(&notes, err, sizeof err) < 0)
         tender_die("%s: %s", path, err);
     return fd;
 }

@@ -148,8 +148,9 @@ int tender_parse_args(const struct tender_cli *cli, int argc, char **argv,
 
 /*
  * Opens the unikernel at PATH and checks it as an ELF file whose segments
- * lie in guest memory [BASE, LIMIT) (elf_parse()), into IMG. Returns the
- * open descriptor, for elf_load(). Dies naming PATH on failure.
+ * lie in guest memory [BASE, LIMIT) (elf_parse()), with a Solo5 ABI note,
+ * into IMG. Returns the open descriptor, for elf_load(). Dies naming PATH
+ * on failure.
  */
 int tender_open_unikernel(const char *path, uint64_t base, uint64_t limit,
                           struct elf_image *img);

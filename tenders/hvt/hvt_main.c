@@ -78,15 +78,10 @@ static const struct tender_cli cli = { usage, version, parse_mem,
 /* Phase 2: the unikernel: a valid ELF file for this target and ABI. */
 static int check_unikernel(struct hvt *hvt)
 {
-    char err[256];
     const char *path = hvt->unikernel;
     int fd = tender_open_unikernel(path, HVT_GUEST_IMAGE_BASE, hvt->mem_size,
                                    &hvt->img);
 
-    struct elfnote_info notes = { .has_abi = hvt->img.has_abi,
-                                  .abi = hvt->img.abi };
-    if (elf_notes_require_abi(&notes, err, sizeof err) < 0)
-        tender_die("%s: %s", path, err);
     const struct abi1_info *abi = &hvt->img.abi;
     /*
      * Solo5's own hvt unikernels carry ABI 1 or 2: same target number,

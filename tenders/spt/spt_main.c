@@ -80,9 +80,6 @@ static int check_unikernel(struct spt *spt)
     int fd =
         tender_open_unikernel(path, SPT_IMAGE_BASE, SPT_IMAGE_LIMIT, &spt->img);
 
-    if (!spt->img.has_abi)
-        tender_die("%s: not a Solo5 unikernel (it has no Solo5 ABI note)",
-                   path);
     tender_check_target(path, &spt->img.abi, ABI_TARGET_SPT, SPT_ABI_VERSION);
     tender_check_manifest(path, &spt->img);
     return fd;
