@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex_digit.h"
 #include "mft_check.h"
 #include "mft_json.h"
 
@@ -87,17 +88,6 @@ static int is_alpha(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int hex_value(unsigned char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads the 4 hex digits of a \u escape at OFF; -1 if they are not there. */
 static long read_hex4(const struct parser *p, size_t off)
 {
@@ -106,7 +96,7 @@ static long read_hex4(const struct parser *p, size_t off)
     if (p->len - off < 4)
         return -1;
     for (size_t i = 0; i < 4; i++) {
-        int h = hex_value(p->buf[off + i]);
+        int h = hex_digit(p->buf[off + i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;

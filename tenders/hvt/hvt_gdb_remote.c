@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hex_digit.h"
 #include "hvt_gdb_remote.h"
 
 static bool noack;
@@ -55,17 +56,6 @@ static bool sendall(int fd, const char *p, size_t len)
     return true;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int hvt_gdb_recv(struct hvt *hvt, int fd, char *buf, size_t size)
 {
     for (;;) {
@@ -100,8 +90,9 @@ int hvt_gdb_recv(struct hvt *hvt, int fd, char *buf, size_t size)
         if (h < 0 || l < 0)
             return -1;
         buf[len] = '\0';
-        bool ok = hexval(h) >= 0 && hexval(l) >= 0 &&
-                  (uint8_t)(hexval(h) << 4 | hexval(l)) == sum && !overflow;
+        bool ok = hex_digit(h) >= 0 && hex_digit(l) >= 0 &&
+                  (uint8_t)(hex_digit(h) << 4 | hex_digit(l)) == sum &&
+                  !overflow;
         if (!noack && !sendall(fd, ok ? "+" : "-", 1))
             return -1;
         if (ok)
@@ -147,8 +138,8 @@ bool hvt_gdb_unhex(void *dst, const char *src, size_t len)
     uint8_t *d = dst;
 
     for (size_t i = 0; i < len; i++) {
-        int h = hexval(src[2 * i]);
-        int l = h < 0 ? -1 : hexval(src[2 * i + 1]);
+        int h = hex_digit(src[2 * i]);
+        int l = h < 0 ? -1 : hex_digit(src[2 * i + 1]);
         if (l < 0)
             return false;
         d[i] = (uint8_t)(h << 4 | l);
@@ -162,9 +153,9 @@ bool hvt_gdb_num(const char **p, uint64_t *v)
     uint64_t n = 0;
     int d;
 
-    if (hexval(*s) < 0)
+    if (hex_digit(*s) < 0)
         return false;
-    while ((d = hexval(*s)) >= 0) {
+    while ((d = hex_digit(*s)) >= 0) {
         if (n >> 60)
             return false;
         n = n << 4 | (uint64_t)d;
