@@ -157,13 +157,9 @@ unseal() {
 @test "seccomp: the tender runs in filter mode and maps no guest memory executable" {
     skip_unless_kvm
     truncate -s 1M "$WORK/disk"
-    timeout 60 "$HVT" --block:storage="$WORK/disk" -- "$(ut signal)" >"$WORK/out" 2>&1 &
-    UT_PID=$!
-    local i pid
-    for i in $(seq 1 100); do
-        grep -q 'ready, sleeping' "$WORK/out" && break
-        sleep 0.1
-    done
+    start_bg 'ready, sleeping' 100 \
+        timeout 60 "$HVT" --block:storage="$WORK/disk" -- "$(ut signal)"
+    local pid
     pid=$(pgrep -P "$UT_PID" -f solo5-hvt || echo "$UT_PID")
     grep -q '^Seccomp:[[:space:]]*2$' "/proc/$pid/status"
     # The 512 MiB guest mapping: read/write, never execute.

@@ -214,19 +214,17 @@ heap_mib() {
 @test "sandbox: an unprivileged user runs spt; its guest memory is not dumpable" {
     skip_unless_cmd setpriv util-linux
     [ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
-    local dir pid owner user i
+    local dir pid owner user
     dir=$(mktemp -d /tmp/solo5-spt-XXXXXX)
     chmod 755 "$dir"
     truncate -s 64K "$dir/disk"
     chmod 666 "$dir/disk"
-    setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    # The check below says what went wrong if the guest never got there.
+    start_bg '^spt_sandbox: sleeping$' 100 \
+        setpriv --reuid=nobody --regid=nogroup --clear-groups \
         timeout 60 "$TENDER" --block:storage="$dir/disk" -- \
-        "$(ut spt_sandbox)" sleep >"$WORK/out" 2>&1 3>&- &
-    pid=$!
-    for i in $(seq 1 100); do
-        grep -q '^spt_sandbox: sleeping$' "$WORK/out" && break
-        sleep 0.1
-    done
+        "$(ut spt_sandbox)" sleep || true
+    pid=$UT_PID
     local tender
     tender=$(pgrep -P "$pid" | head -n1)
     [ -n "$tender" ] || tender=$pid
@@ -235,6 +233,7 @@ heap_mib() {
     owner=$(stat -c %U "/proc/$tender/maps" 2>/dev/null)
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
+    UT_PID=
     rm -rf "$dir"
     grep -q '^spt_sandbox: sleeping$' "$WORK/out" ||
         { echo "the guest did not run as nobody:" >&2; cat "$WORK/out" >&2; false; }
