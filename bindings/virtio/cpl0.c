@@ -57,13 +57,6 @@ static inline void user_access_end(void)
         __asm__ __volatile__("clac" ::: "memory");
 }
 
-static void cpuid(uint32_t leaf, uint32_t r[4])
-{
-    __asm__ __volatile__("cpuid"
-                         : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-                         : "a"(leaf), "c"(0));
-}
-
 static __attribute__((noreturn)) void halt(void)
 {
     for (;;)
@@ -88,12 +81,12 @@ static uint64_t op_setup(const struct cpu_trap_frame *tf)
     __asm__ __volatile__("mov %0, %%cr3" : : "r"(tf->rsi) : "memory");
 
     uint32_t r[4];
-    cpuid(1, r);
+    cpu_cpuid(1, 0, r);
     tsc_deadline = (r[2] >> 24) & 1;
-    cpuid(0, r);
+    cpu_cpuid(0, 0, r);
     if (r[0] < 7)
         return 0;
-    cpuid(7, r);
+    cpu_cpuid(7, 0, r);
     uint64_t cr4;
     __asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
     if (r[1] & (1u << 7))
@@ -163,7 +156,9 @@ static void irq(uint64_t vector)
 static void com_puts(uint16_t port, const char *s)
 {
     for (; *s; s++) {
-        for (int spin = 0; spin < 100000 && !(io_inb(port + 5) & 0x20); spin++)
+        for (int spin = 0;
+             spin < 100000 && !(io_inb(port + UART_LSR) & UART_LSR_THRE);
+             spin++)
             ;
         io_outb(port, (uint8_t)*s);
     }
@@ -179,9 +174,9 @@ static __attribute__((noreturn)) void die_twice(void)
     static const char line[] =
         "Solo5: ABORT: another fatal trap while reporting one\n";
     static const char status[] = "SOLO5_EXIT=255\n";
-    com_puts(0x3f8, line);
-    com_puts(0x2f8, status);
-    io_outb(0x501, 255); /* QEMU's isa-debug-exit */
+    com_puts(COM1, line);
+    com_puts(COM2, status);
+    io_outb(DEBUG_EXIT_PORT, 255);
     halt();
 }
 

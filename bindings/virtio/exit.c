@@ -3,9 +3,6 @@
 
 #include "platform.h"
 
-/* QEMU's isa-debug-exit device (iobase=0x501): QEMU exits with (v << 1) | 1. */
-#define DEBUG_EXIT_PORT 0x501
-
 void platform_exit(int status, void *core)
 {
     (void)core;

@@ -2,10 +2,6 @@
 
 #include "platform.h"
 
-#define COM1       0x3f8
-#define COM2       0x2f8 /* solo5-virtio-run reads the exit status from here */
-#define LSR        5
-#define LSR_THRE   0x20
 #define FIFO_DEPTH 16
 
 void serial_init(void)
@@ -30,7 +26,7 @@ static void write_port(uint16_t port, const char *buf, size_t len)
     while (len > 0) {
         size_t n = len < FIFO_DEPTH ? len : FIFO_DEPTH;
         for (int spin = 0; spin < 100000; spin++) {
-            if (io_inb(port + LSR) & LSR_THRE)
+            if (io_inb(port + UART_LSR) & UART_LSR_THRE)
                 break;
         }
         const char *p = buf;

@@ -9,8 +9,6 @@
 
 #include "platform.h"
 
-#define DEBUG_EXIT_PORT 0x501
-
 void virtio_start(uint32_t mbi, uint32_t magic) __attribute__((noreturn));
 void virtio_run_on_stack(void (*fn)(void *), void *arg, uintptr_t sp)
     __attribute__((noreturn));

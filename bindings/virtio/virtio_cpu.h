@@ -55,6 +55,16 @@
 #define VEC_IRQ_BASE 32   /* legacy PIC IRQ 0..15 land on 32..47 */
 #define VEC_TIMER    0x40 /* the local APIC's TSC-deadline timer */
 
+/* The UARTs: COM1 is the console, COM2 carries the exit status for
+ * solo5-virtio-run. */
+#define COM1          0x3f8
+#define COM2          0x2f8
+#define UART_LSR      5    /* line status register */
+#define UART_LSR_THRE 0x20 /* transmit holding register empty */
+
+/* QEMU's isa-debug-exit device: QEMU exits with (v << 1) | 1. */
+#define DEBUG_EXIT_PORT 0x501
+
 /* Interrupt controllers: the two 8259 PICs and the local APIC. */
 #define PIC1       0x20
 #define PIC2       0xa0
