@@ -21,14 +21,14 @@ MODULES="virtio_pci 9pnet_virtio 9p overlay kvm_amd tun"
 TIMEOUT=${SOLO5_VM_TIMEOUT:-3600}
 JOB=
 QPID=
-KICKER=
+KICKER=()
 
 die() {
     echo "run-in-vm: error: $*" >&2
     exit 125
 }
 cleanup() {
-    [ -n "$KICKER" ] && { kill $KICKER 2>/dev/null || true; }
+    [ ${#KICKER[@]} -eq 0 ] || kill "${KICKER[@]}" 2>/dev/null || true
     if [ -n "$QPID" ]; then
         kill "$QPID" 2>/dev/null || true
         wait "$QPID" 2>/dev/null || true
@@ -112,14 +112,14 @@ QPID=$!
 # The monitor's replies are read and dropped, so that QEMU never blocks on
 # a full pipe.
 cat "$JOB/mon.out" >/dev/null &
-KICKER=$!
+KICKER=($!)
 while sleep 1; do echo "sendkey shift"; done >"$JOB/mon.in" 2>/dev/null &
-KICKER="$KICKER $!"
+KICKER+=($!)
 qstatus=0
 wait "$QPID" || qstatus=$?
 QPID=
-kill $KICKER 2>/dev/null || true
-KICKER=
+kill "${KICKER[@]}" 2>/dev/null || true
+KICKER=()
 if [ "$qstatus" -eq 137 ]; then
     die "the VM was still running after ${TIMEOUT} s (SOLO5_VM_TIMEOUT); stopped it"
 fi
