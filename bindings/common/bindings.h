@@ -44,18 +44,16 @@ void platform_exit(int status, void *core) __attribute__((noreturn));
 bool platform_set_tls_base(uint64_t base);
 
 /*
- * Provided by the targets that link start_x86_64.S and devices.c (hvt,
- * spt), whose tender starts the guest at CPL3 and describes each device
- * in its boot information.
- */
-
-/*
- * Start of day, called by start_x86_64.S with BOOT_INFO, the tender's boot
- * information. Never returns (ends in bindings_start_copy()).
+ * Provided by the targets that link start_x86_64.S (hvt, spt), whose
+ * tender starts the guest at CPL3. Start of day, called with BOOT_INFO,
+ * the tender's boot information. Never returns (ends in
+ * bindings_start_copy()).
  */
 void platform_start(const void *boot_info) __attribute__((noreturn));
 
-/* Fills INFO for H, an acquired block device (from the boot information). */
+/* The devices behind devices.c's block and net API, one set per target. */
+
+/* Fills INFO for H, an acquired block device. */
 void platform_block_info(solo5_handle_t h, struct solo5_block_info *info);
 
 /*
@@ -65,7 +63,7 @@ void platform_block_info(solo5_handle_t h, struct solo5_block_info *info);
 solo5_result_t platform_block_io(bool write, solo5_handle_t h, solo5_off_t off,
                                  uintptr_t buf, size_t size);
 
-/* Fills INFO for H, an acquired network device (from the boot info). */
+/* Fills INFO for H, an acquired network device. */
 void platform_net_info(solo5_handle_t h, struct solo5_net_info *info);
 
 /*

@@ -1,16 +1,17 @@
 /*
- * devices.c: the block and network API for targets whose tender describes
- * each device in its boot information (hvt, spt): acquiring a device, and
- * the API's argument rules, checked here so a bad call costs no exit. The
- * I/O itself is the target's (platform_block_io(), platform_net_*()).
+ * devices.c: the block and network API of every target: acquiring a
+ * device, and the API's argument rules, checked here once, so that a bad
+ * call costs no exit and every target refuses the same calls. What a
+ * device is and the I/O itself are the target's (platform_block_*(),
+ * platform_net_*()).
  */
 
 #include "bindings.h"
 
 /*
  * Acquires manifest entry NAME of TYPE into *HANDLE and fills INFO (a
- * struct solo5_block_info or solo5_net_info, as TYPE says) from the boot
- * information. EINVAL if HANDLE or INFO is NULL or no such entry is free.
+ * struct solo5_block_info or solo5_net_info, as TYPE says) from the
+ * target. EINVAL if HANDLE or INFO is NULL or no such entry is free.
  */
 static solo5_result_t acquire(const char *name, enum mft_type type,
                               solo5_handle_t *handle, void *info)

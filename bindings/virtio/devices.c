@@ -1,5 +1,5 @@
-/* devices.c: virtio devices bound to manifest entries, and the solo5 I/O calls.
- */
+/* devices.c: virtio devices bound to manifest entries, and the I/O behind
+ * the block and net API (bindings/common/devices.c checks its arguments). */
 
 /*
  * Binding rule: manifest entries take devices in PCI order, by type. The
@@ -325,75 +325,41 @@ static solo5_result_t result(enum vio_result r)
     }
 }
 
-solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
-                                 struct solo5_net_info *info)
+void platform_net_info(solo5_handle_t h, struct solo5_net_info *info)
 {
-    if (name == NULL || handle == NULL || info == NULL)
-        return SOLO5_R_EINVAL;
-    int h = mft_acquire(name, MFT_DEV_NET_BASIC);
-    if (h < 0 || net_of[h] == NULL)
-        return SOLO5_R_EINVAL;
     memcpy(info->mac_address, net_of[h]->mac, SOLO5_NET_ALEN);
     info->mtu = net_of[h]->mtu;
-    *handle = (solo5_handle_t)h;
-    return SOLO5_R_OK;
 }
 
-solo5_result_t solo5_net_write(solo5_handle_t h, const uint8_t *buf,
-                               size_t size)
+solo5_result_t platform_net_write(solo5_handle_t h, const uint8_t *buf,
+                                  size_t size)
 {
-    if (!mft_acquired(h, MFT_DEV_NET_BASIC) || net_of[h] == NULL)
-        return SOLO5_R_EINVAL;
     return result(vnet_write(net_of[h], buf, size));
 }
 
-solo5_result_t solo5_net_read(solo5_handle_t h, uint8_t *buf, size_t size,
-                              size_t *read_size)
+solo5_result_t platform_net_read(solo5_handle_t h, uint8_t *buf, size_t size,
+                                 size_t *read_size)
 {
-    if (!mft_acquired(h, MFT_DEV_NET_BASIC) || net_of[h] == NULL)
-        return SOLO5_R_EINVAL;
     return result(vnet_read(net_of[h], buf, size, read_size));
 }
 
-solo5_result_t solo5_block_acquire(const char *name, solo5_handle_t *handle,
-                                   struct solo5_block_info *info)
+void platform_block_info(solo5_handle_t h, struct solo5_block_info *info)
 {
-    if (name == NULL || handle == NULL || info == NULL)
-        return SOLO5_R_EINVAL;
-    int h = mft_acquire(name, MFT_DEV_BLOCK_BASIC);
-    if (h < 0 || blk_of[h] == NULL)
-        return SOLO5_R_EINVAL;
     info->capacity = blk_of[h]->capacity;
     info->block_size = blk_of[h]->block_size;
-    *handle = (solo5_handle_t)h;
-    return SOLO5_R_OK;
 }
 
-static solo5_result_t block_io(solo5_handle_t h, bool write, solo5_off_t offset,
-                               uint8_t *buf, size_t size)
+solo5_result_t platform_block_io(bool write, solo5_handle_t h, solo5_off_t off,
+                                 uintptr_t buf, size_t size)
 {
-    if (!mft_acquired(h, MFT_DEV_BLOCK_BASIC) || blk_of[h] == NULL ||
-        buf == NULL || size == 0 || size > SOLO5_BLOCK_IO_MAX)
-        return SOLO5_R_EINVAL;
+    uint8_t *p = (uint8_t *)buf;
     /* The device reads or writes BUF directly: it must be plain RAM. */
-    if (!mem_dma_ok(buf, size, !write))
+    if (!mem_dma_ok(p, size, !write))
         return SOLO5_R_EINVAL;
     struct blkdev *b = blk_of[h];
     if (b->kind == BLK_VIRTIO)
-        return result(vblk_rw(&b->vblk, write, offset, buf, size));
-    return result(vscsi_rw(&b->disk, write, offset, buf, size));
-}
-
-solo5_result_t solo5_block_write(solo5_handle_t h, solo5_off_t offset,
-                                 const uint8_t *buf, size_t size)
-{
-    return block_io(h, true, offset, (uint8_t *)(uintptr_t)buf, size);
-}
-
-solo5_result_t solo5_block_read(solo5_handle_t h, solo5_off_t offset,
-                                uint8_t *buf, size_t size)
-{
-    return block_io(h, false, offset, buf, size);
+        return result(vblk_rw(&b->vblk, write, off, p, size));
+    return result(vscsi_rw(&b->disk, write, off, p, size));
 }
 
 /*

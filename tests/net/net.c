@@ -249,6 +249,8 @@ static void check_refusals(struct iface *f)
         fail("net_write above mtu + 14 is not EINVAL");
     if (solo5_net_write(f->handle, NULL, 60) != SOLO5_R_EINVAL)
         fail("net_write from NULL is not EINVAL");
+    if (solo5_net_write(f->handle, f->buf, 0) != SOLO5_R_EINVAL)
+        fail("net_write of an empty frame is not EINVAL");
     if (solo5_net_read(63, f->buf, size, &n) != SOLO5_R_EINVAL ||
         solo5_net_write(63, f->buf, 60) != SOLO5_R_EINVAL ||
         solo5_net_read(~0ull, f->buf, size, &n) != SOLO5_R_EINVAL ||
