@@ -11,8 +11,9 @@
  * carry their arguments in registers, never through pointers; the waits,
  * the ABORT report and everything else that reads application memory run
  * at CPL3. CPL0 writes application-visible memory in exactly two places,
- * both fixed at link time and bracketed by stac/clac: the local APIC's EOI
- * register, and the copy of a fatal trap's frame for the CPL3 report.
+ * both fixed at link time and bracketed by setting and clearing EFLAGS.AC: the
+ * local APIC's EOI register, and the copy of a fatal trap's frame for the CPL3
+ * report.
  *
  * CPL3 asks for a request by executing the ud2 at virtio_cpl0_call_insn
  * (boot.S). On PVM every instruction here is emulated, so each request is
@@ -39,22 +40,34 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
  * tests/virtio-cpl0 can try exactly that.
  */
 bool virtio_cpl0_setup_done;
-static bool smap;         /* CR4.SMAP is set: user accesses need stac */
+static bool smap;         /* CR4.SMAP is set: user accesses need AC */
 static bool tsc_deadline; /* the local APIC has the TSC-deadline timer */
 static bool reporting;    /* a fatal trap went to the CPL3 report */
 static uint16_t pic_mask; /* as CPL3 last gave it, plus lines masked here */
 static uint16_t lines_fired;
 
+/*
+ * EFLAGS.AC lets CPL0 reach user pages under SMAP. It is set through
+ * POPF, not STAC/CLAC: on PVM every CPL0 instruction goes through the
+ * host's instruction emulator, which has POPF but not STAC or CLAC (KVM
+ * stops the guest with "emulation failure" at the first STAC).
+ */
 static inline void user_access_begin(void)
 {
     if (smap)
-        __asm__ __volatile__("stac" ::: "memory");
+        __asm__ __volatile__("pushfq; orl %0, (%%rsp); popfq"
+                             :
+                             : "i"(RFLAGS_AC)
+                             : "memory", "cc");
 }
 
 static inline void user_access_end(void)
 {
     if (smap)
-        __asm__ __volatile__("clac" ::: "memory");
+        __asm__ __volatile__("pushfq; andl %0, (%%rsp); popfq"
+                             :
+                             : "i"(~RFLAGS_AC)
+                             : "memory", "cc");
 }
 
 static __attribute__((noreturn)) void halt(void)

@@ -28,6 +28,7 @@
 
 #define RFLAGS_BOOT 0x2 /* IF clear: CPL3 runs without interrupts */
 #define RFLAGS_IF   0x200
+#define RFLAGS_AC   0x40000 /* with CR4.SMAP: CPL0 may reach user pages */
 
 /* Page table entry bits. */
 #define PTE_P   0x1
