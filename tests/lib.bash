@@ -197,11 +197,15 @@ in_ns() {
 
 # ping_ok ADDR [PING OPTIONS...]: pings ADDR from $NS and requires every
 # echo to be answered (within $PING_TIMEOUT seconds, default 60, scaled
-# by slow).
+# by slow). The deadline (-w) is what makes ping wait for every answer:
+# without it, once the last request is out ping waits only twice the
+# slowest round trip so far (a flood: about 2 ms), and a busy host that
+# delays the last answer a little longer counted it lost.
 ping_ok() {
-    local addr=$1 out
+    local addr=$1 out dl
     shift
-    out=$(in_ns timeout "$(slow "${PING_TIMEOUT:-60}")" ping "$@" "$addr" 2>&1)
+    dl=$(slow "${PING_TIMEOUT:-60}")
+    out=$(in_ns timeout "$((dl + 10))" ping -w "$dl" "$@" "$addr" 2>&1)
     if ! grep -q ', 0% packet loss' <<<"$out"; then
         echo "ping $* $addr lost packets or failed:" >&2
         echo "$out" >&2
