@@ -22,17 +22,23 @@ struct vblk_req_hdr {
     uint64_t sector; /* in 512-byte units, whatever the block size */
 };
 
+/*
+ * Data goes through a buffer of the driver's own, at most this long per
+ * request: a descriptor may name no application memory (see virtq.h).
+ */
+#define VBLK_BOUNCE_MAX (64u << 10)
+
 struct vblk {
     struct vdev *dev;
     struct virtq q;
     uint64_t capacity;   /* bytes */
     uint32_t block_size; /* bytes, a power of two, at least 512 */
-    uint32_t seg_len;    /* largest data descriptor */
-    uint32_t seg_count;  /* most data descriptors per request */
+    uint32_t chunk;      /* most bytes per request, whole blocks */
     bool read_only;
-    bool failed; /* timed out once: reset, and refuses every request */
+    bool failed;              /* timed out once: refuses every request */
     struct vblk_req_hdr *hdr; /* device-visible request header */
     volatile uint8_t *status; /* device-visible status byte */
+    uint8_t *bounce;          /* device-visible data, CHUNK bytes */
 };
 
 /* Brings up block device D. Returns false after printing why if it fails. */
@@ -41,11 +47,11 @@ bool vblk_init(struct vblk *b, struct vdev *d);
 /*
  * Reads (WRITE false) or writes LEN bytes at byte OFFSET through BUF,
  * waiting for completion. OFFSET and LEN must be multiples of the block
- * size, LEN non-zero and the range inside the device (else EINVAL); BUF
- * must be memory the device may access. EIO if the device failed, or did
- * not complete a request within VBLK_TIMEOUT_NS: then the device is reset
- * (so that it no longer owns BUF), the console says so, and every later
- * request fails with EIO.
+ * size, LEN non-zero and the range inside the device (else EINVAL). The
+ * data is copied through the driver's own buffer. EIO if the device
+ * failed, or did not complete a request within VBLK_TIMEOUT_NS: then the
+ * console says so, and every later request fails with EIO (the device
+ * may still write that buffer, never BUF).
  */
 enum vio_result vblk_rw(struct vblk *b, bool write, uint64_t offset,
                         uint8_t *buf, size_t len);

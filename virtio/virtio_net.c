@@ -44,33 +44,46 @@ static uint8_t *slot_buf(uint8_t *bufs, const struct vnet *n, uint16_t slot)
 }
 
 /*
- * Fills the descriptors of SLOT in Q: the header and frame share one
- * buffer, split over two descriptors unless any layout is allowed.
- * Returns the chain's head.
+ * Writes the fixed descriptors of SLOT in Q, over BUF: the header and the
+ * frame share the buffer, split over two descriptors unless any layout
+ * is allowed. Lengths are the largest; a push sets the frame's.
  */
-static uint16_t slot_fill(struct vnet *n, struct virtq *q, uint8_t *buf,
-                          uint16_t slot, uint32_t frame_len, bool device_writes)
+static void slot_fill(struct vnet *n, struct virtq *q, uint8_t *buf,
+                      uint16_t slot, bool device_writes)
 {
     uint16_t flags = device_writes ? VIRTQ_DESC_F_WRITE : 0;
-    uint16_t head = (uint16_t)(slot * n->per_slot);
-    volatile struct virtq_desc *d = &q->desc[head];
+    volatile struct virtq_desc *d = &q->desc[slot * n->per_slot];
 
-    if (n->per_slot == 1) {
-        d->addr = vplat_phys(buf);
-        d->len = n->hdr_len + frame_len;
-        d->flags = flags;
-        d->next = 0;
-    } else {
-        d->addr = vplat_phys(buf);
+    d->addr = vplat_phys(buf);
+    d->len = (uint32_t)n->buf_size;
+    d->flags = flags;
+    d->next = 0;
+    if (n->per_slot == 2) {
         d->len = n->hdr_len;
         d->flags = flags | VIRTQ_DESC_F_NEXT;
-        d->next = head + 1;
+        d->next = (uint16_t)(slot * 2 + 1);
         d[1].addr = vplat_phys(buf + n->hdr_len);
-        d[1].len = frame_len;
+        d[1].len = (uint32_t)(n->buf_size - n->hdr_len);
         d[1].flags = flags;
         d[1].next = 0;
     }
-    return head;
+}
+
+/* The variable length of a slot's chain for a frame of FRAME_LEN bytes. */
+static uint32_t push_len(const struct vnet *n, size_t frame_len)
+{
+    return (uint32_t)(n->per_slot == 1 ? n->hdr_len + frame_len : frame_len);
+}
+
+/* Fills every slot of Q over BUFS and freezes the queue. */
+static bool queue_fix(struct vnet *n, struct virtq *q, uint8_t *bufs,
+                      uint16_t slots, bool device_writes)
+{
+    for (uint16_t s = 0; s < slots; s++)
+        slot_fill(n, q, slot_buf(bufs, n, s), s, device_writes);
+    return vplat_virtq_freeze(q, slots, (uint16_t)n->per_slot,
+                              (uint16_t)(n->per_slot - 1),
+                              push_len(n, n->buf_size - n->hdr_len));
 }
 
 bool vnet_init(struct vnet *n, struct vdev *d)
@@ -121,6 +134,11 @@ bool vnet_init(struct vnet *n, struct vdev *d)
         vplat_log("virtio-net: out of memory for buffers\n");
         return false;
     }
+    if (!queue_fix(n, &n->rx, n->rx_bufs, n->rx_slots, true) ||
+        !queue_fix(n, &n->tx, n->tx_bufs, n->tx_slots, false)) {
+        vplat_log("virtio-net: cannot freeze the queues\n");
+        return false;
+    }
     /* Completed sends are reaped when convenient: no interrupt needed. */
     n->tx.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
     for (uint16_t s = 0; s < n->tx_slots; s++) {
@@ -129,11 +147,10 @@ bool vnet_init(struct vnet *n, struct vdev *d)
     }
     n->tx_nfree = n->tx_slots;
     n->device_error_seen = false;
+    uint32_t rx_len = push_len(n, n->buf_size - n->hdr_len);
     for (uint16_t s = 0; s < n->rx_slots; s++) {
-        uint8_t *b = slot_buf(n->rx_bufs, n, s);
-        virtq_push(&n->rx,
-                   slot_fill(n, &n->rx, b, s,
-                             (uint32_t)(n->buf_size - n->hdr_len), true));
+        if (!virtq_push(&n->rx, (uint16_t)(s * n->per_slot), rx_len))
+            return false;
     }
     vdev_finish_init(d);
     d->ops->notify(d, &n->rx);
@@ -184,7 +201,11 @@ enum vio_result vnet_write(struct vnet *n, const uint8_t *buf, size_t len)
     uint8_t *b = slot_buf(n->tx_bufs, n, s);
     memset(b, 0, n->hdr_len);
     memcpy(b + n->hdr_len, buf, len);
-    virtq_push(&n->tx, slot_fill(n, &n->tx, b, s, (uint32_t)len, false));
+    if (!virtq_push(&n->tx, (uint16_t)(s * n->per_slot), push_len(n, len))) {
+        n->tx_busy[s] = false;
+        n->tx_free[n->tx_nfree++] = s;
+        return VIO_EIO;
+    }
     vdev_kick(n->dev, &n->tx);
     return VIO_OK;
 }
@@ -219,9 +240,8 @@ enum vio_result vnet_read(struct vnet *n, uint8_t *buf, size_t size,
         memcpy(buf, b, flen);
         *len = flen;
     }
-    uint8_t *b = slot_buf(n->rx_bufs, n, s);
-    virtq_push(&n->rx, slot_fill(n, &n->rx, b, s,
-                                 (uint32_t)(n->buf_size - n->hdr_len), true));
+    if (!virtq_push(&n->rx, id, push_len(n, n->buf_size - n->hdr_len)))
+        return VIO_EIO;
     vdev_kick(n->dev, &n->rx);
     return r;
 }

@@ -113,6 +113,14 @@ bool vdev_queue_init(struct vdev *d, struct virtq *q, uint16_t index,
         while (n > max)
             n >>= 1;
     }
+    if (n > VIRTQ_MAX_SIZE) {
+        vplat_log("virtio: queue %u of the device at %02x:%02x.%x has %u "
+                  "entries; at most %u are supported\n",
+                  (unsigned)index, (unsigned)(d->bdf >> 8),
+                  (unsigned)((d->bdf >> 3) & 31), (unsigned)(d->bdf & 7),
+                  (unsigned)n, (unsigned)VIRTQ_MAX_SIZE);
+        return false;
+    }
     if (!virtq_alloc(q, index, n))
         return false;
     return d->ops->queue_setup(d, q);

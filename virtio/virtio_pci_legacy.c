@@ -24,7 +24,14 @@ bool vdev_legacy_probe(struct vdev *d)
     d->iobase = (uint16_t)(bar0 & 0xfffc);
     if (d->iobase == 0)
         return false;
-    return vplat_io_allow(d->iobase, L_CONFIG + L_CONFIG_MAX);
+    /*
+     * Once the application runs it keeps only the notify and ISR ports:
+     * the others (status, queue address) would let it set up a queue of
+     * its own, over any memory.
+     */
+    return vplat_io_allow(d->iobase, L_CONFIG + L_CONFIG_MAX, false) &&
+           vplat_io_allow(d->iobase + L_QUEUE_NOTIFY, 2, true) &&
+           vplat_io_allow(d->iobase + L_ISR, 1, true);
 }
 
 static void l_reset(struct vdev *d)

@@ -76,10 +76,20 @@ static uint64_t bar_address(uint32_t bdf, unsigned bar)
     return a;
 }
 
+/* True if [A, A + AL) and [B, B + BL) share a 4 KiB page. */
+static bool pages_meet(uint64_t a, uint64_t al, uint64_t b, uint64_t bl)
+{
+    uint64_t a0 = a >> 12, a1 = (a + al - 1) >> 12;
+    uint64_t b0 = b >> 12, b1 = (b + bl - 1) >> 12;
+    return a0 <= b1 && b0 <= a1;
+}
+
 bool vdev_modern_probe(struct vdev *d)
 {
     uint32_t bdf = d->bdf;
     volatile uint8_t *common = NULL, *isr = NULL, *dev = NULL, *notify = NULL;
+    uint64_t common_pa = 0, common_len = 0, isr_pa = 0, notify_pa = 0;
+    uint64_t isr_len = 0, notify_len = 0;
     uint32_t mult = 0;
     unsigned last_bar = 6; /* the capabilities usually share one BAR */
     uint64_t last_base = 0;
@@ -111,9 +121,24 @@ bool vdev_modern_probe(struct vdev *d)
             }
             uint64_t base = len > 0 ? last_base : 0;
             if (base != 0) {
-                *slot = vplat_mmio_map(base + off, len);
-                if (type == CAP_NOTIFY)
+                /*
+                 * The application keeps the notify and ISR structures;
+                 * the common one (status, queue addresses) would let it
+                 * set up a queue of its own, over any memory.
+                 */
+                bool runtime = type == CAP_NOTIFY || type == CAP_ISR;
+                *slot = vplat_mmio_map(base + off, len, runtime);
+                if (type == CAP_NOTIFY) {
                     mult = vplat_pci_read32(bdf, p + 16);
+                    notify_pa = base + off;
+                    notify_len = len;
+                } else if (type == CAP_ISR) {
+                    isr_pa = base + off;
+                    isr_len = len;
+                } else if (type == CAP_COMMON) {
+                    common_pa = base + off;
+                    common_len = len;
+                }
             }
         }
         p = next;
@@ -123,6 +148,15 @@ bool vdev_modern_probe(struct vdev *d)
     /* Block, net and scsi all have device configuration. */
     if (dev == NULL)
         return false;
+    if (pages_meet(common_pa, common_len, notify_pa, notify_len) ||
+        pages_meet(common_pa, common_len, isr_pa, isr_len)) {
+        vplat_log("virtio: the device at %02x:%02x.%x keeps its common "
+                  "configuration in a page with its notify or ISR "
+                  "structure; its modern interface cannot be used\n",
+                  (unsigned)(bdf >> 8), (unsigned)((bdf >> 3) & 31),
+                  (unsigned)(bdf & 7));
+        return false;
+    }
     d->common = common;
     d->isr_reg = isr;
     d->devcfg = dev;

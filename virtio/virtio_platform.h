@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct virtq;
+
 /* The platform's C runtime provides these, as the compiler expects. */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
@@ -27,10 +29,12 @@ void vplat_outw(uint16_t port, uint16_t v);
 void vplat_outl(uint16_t port, uint32_t v);
 
 /*
- * Makes ports [PORT, PORT + N) usable by the drivers. Only during probing
- * (before vplat_mmio_map() mappings take effect); false otherwise.
+ * Makes ports [PORT, PORT + N) usable by the drivers: while they set their
+ * devices up, and with RUNTIME also once the application runs (only what
+ * cannot redirect a device's DMA: notify and interrupt status). Only
+ * during probing; false otherwise.
  */
-bool vplat_io_allow(uint16_t port, unsigned n);
+bool vplat_io_allow(uint16_t port, unsigned n, bool runtime);
 
 /* PCI configuration space of function BDF (bus << 8 | device << 3 | fn). */
 uint32_t vplat_pci_read32(uint32_t bdf, unsigned off);
@@ -42,14 +46,42 @@ void vplat_pci_write16(uint32_t bdf, unsigned off, uint16_t v);
 /*
  * Reserves an uncached mapping of the physical range [PA, PA + LEN) and
  * returns its address. Only during probing; the mapping is usable once
- * probing is over and devices are initialised. NULL if it cannot be
- * mapped.
+ * probing is over and devices are initialised, and with RUNTIME false
+ * only until the application starts (a page shared with a RUNTIME range
+ * is not mapped for it either). NULL if it cannot be mapped.
  */
-volatile void *vplat_mmio_map(uint64_t pa, uint64_t len);
+volatile void *vplat_mmio_map(uint64_t pa, uint64_t len, bool runtime);
 
 /* SIZE bytes of zeroed memory aligned to ALIGN (a power of two); NULL if out.
  */
 void *vplat_alloc(size_t size, size_t align);
+
+/*
+ * Rings for a queue of NUM entries in the legacy layout (virtq_bytes()),
+ * placed so that the descriptor table and avail ring share no page with
+ * the used ring: once the application runs, only the platform's
+ * privileged side writes the former. NULL if NUM is over VIRTQ_MAX_SIZE
+ * or the rings reserved at probing are all taken.
+ */
+void *vplat_ring_alloc(uint16_t num);
+
+/*
+ * Freezes Q's descriptor table, whose first CHAINS * STRIDE entries the
+ * driver has filled: CHAINS chains of STRIDE descriptors each. From now
+ * on only virtq_push() changes it, and only the length of descriptor
+ * HEAD + VAROFF of a chain HEAD (a multiple of STRIDE), to at most CAP.
+ * So every buffer the device may touch stays one the driver chose at
+ * set-up. Before the application starts; false if Q cannot be frozen.
+ */
+bool vplat_virtq_freeze(struct virtq *q, uint16_t chains, uint16_t stride,
+                        uint16_t varoff, uint32_t cap);
+
+/*
+ * Sets the variable length of chain HEAD of Q to LEN and makes the chain
+ * available to the device (the avail ring's entry, then its index). False
+ * if HEAD or LEN break the rule Q was frozen with.
+ */
+bool vplat_virtq_push(struct virtq *q, uint16_t head, uint32_t len);
 
 /* The address a device uses for P (memory is identity mapped). */
 static inline uint64_t vplat_phys(const volatile void *p)

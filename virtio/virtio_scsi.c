@@ -4,7 +4,6 @@
 #include "virtio_platform.h"
 #include "virtio_scsi.h"
 
-#define CFG_SEG_MAX     4
 #define CFG_MAX_SECTORS 8
 #define CFG_SENSE_SIZE  20
 #define CFG_CDB_SIZE    24
@@ -28,6 +27,42 @@
 /* Targets probed per controller: enough for QEMU and for GCE's disks. */
 #define TARGETS_MAX 64
 #define SCRATCH     4096
+
+/*
+ * The request queue's three fixed chains, three descriptors each, the
+ * second of which is the data buffer (the one whose length a push sets).
+ * Device-readable parts come before device-writable ones: data in
+ * follows the response; a command without data leaves its data
+ * descriptor out of the chain.
+ */
+#define CHAIN_IN   0
+#define CHAIN_OUT  3
+#define CHAIN_NONE 6
+#define CHAINS     3
+
+static void desc_set(volatile struct virtq_desc *d, const volatile void *buf,
+                     uint32_t len, uint16_t flags, uint16_t next)
+{
+    d->addr = vplat_phys(buf);
+    d->len = len;
+    d->flags = flags | (next != 0 ? VIRTQ_DESC_F_NEXT : 0);
+    d->next = next;
+}
+
+static void chains_fill(struct vscsi_host *h)
+{
+    volatile struct virtq_desc *d = h->req.desc;
+    uint32_t cmd_len = CMD_HDR + h->cdb_size;
+    uint32_t resp_len = RESP_HDR + h->sense_size;
+    for (uint16_t c = 0; c < CHAINS * 3; c += 3) {
+        bool in = c != CHAIN_OUT;
+        desc_set(&d[c], h->cmd, cmd_len, 0, c == CHAIN_OUT ? 4 : c + 2);
+        desc_set(&d[c + 1], h->bounce, h->bounce_len,
+                 in ? VIRTQ_DESC_F_WRITE : 0, c == CHAIN_OUT ? 5 : 0);
+        desc_set(&d[c + 2], h->resp, resp_len, VIRTQ_DESC_F_WRITE,
+                 c == CHAIN_IN ? 1 : 0);
+    }
+}
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
@@ -71,58 +106,24 @@ static int command(struct vscsi_host *h, uint16_t target, uint16_t lun,
     memcpy(c + CMD_HDR, cdb, cdb_len);
     memset(h->resp, 0, RESP_HDR + h->sense_size);
 
-    volatile struct virtq_desc *d = h->req.desc;
-    uint16_t n = 0;
-    d[n].addr = vplat_phys(c);
-    d[n].len = CMD_HDR + h->cdb_size;
-    d[n].flags = VIRTQ_DESC_F_NEXT;
-    d[n].next = n + 1;
-    n++;
-    /* Device-readable parts come before device-writable ones. */
-    size_t seg = len / h->seg_count + 1;
-    seg = (seg + 4095) & ~(size_t)4095;
-    if (to_device) {
-        for (size_t done = 0; done < len; n++) {
-            size_t l = len - done < seg ? len - done : seg;
-            d[n].addr = vplat_phys(buf + done);
-            d[n].len = (uint32_t)l;
-            d[n].flags = VIRTQ_DESC_F_NEXT;
-            d[n].next = n + 1;
-            done += l;
-        }
-    }
-    d[n].addr = vplat_phys(h->resp);
-    d[n].len = RESP_HDR + h->sense_size;
-    d[n].flags = VIRTQ_DESC_F_WRITE;
-    d[n].next = 0;
-    if (!to_device && len > 0) {
-        d[n].flags |= VIRTQ_DESC_F_NEXT;
-        d[n].next = n + 1;
-        n++;
-        for (size_t done = 0; done < len; n++) {
-            size_t l = len - done < seg ? len - done : seg;
-            d[n].addr = vplat_phys(buf + done);
-            d[n].len = (uint32_t)l;
-            d[n].flags = VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT;
-            d[n].next = n + 1;
-            done += l;
-        }
-        d[n - 1].flags = VIRTQ_DESC_F_WRITE;
-        d[n - 1].next = 0;
-    }
-    virtq_push(&h->req, 0);
+    uint16_t chain = len == 0 ? CHAIN_NONE : to_device ? CHAIN_OUT : CHAIN_IN;
+    if (len > h->bounce_len)
+        return -1;
+    if (to_device)
+        memcpy(h->bounce, buf, len);
+    if (!virtq_push(&h->req, chain, (uint32_t)len))
+        return -1;
     vdev_kick(h->dev, &h->req);
     uint16_t used_id;
     uint32_t used_len;
     uint64_t deadline = vplat_clock_ns() + VSCSI_TIMEOUT_NS;
     while (!virtq_pop(&h->req, &used_id, &used_len)) {
         if (vplat_clock_ns() >= deadline) {
-            /* The reset takes the descriptors and BUF back from it. */
-            h->dev->ops->reset(h->dev);
+            /* It may still complete it, into the bounce buffer only. */
             h->failed = true;
             vplat_log("virtio-scsi: the controller did not complete a "
-                      "command (0x%x) within %lu s; it is reset and fails "
-                      "every further request\n",
+                      "command (0x%x) within %lu s; it fails every further "
+                      "request\n",
                       (unsigned)cdb[0],
                       (unsigned long)(VSCSI_TIMEOUT_NS / 1000000000ULL));
             return -1;
@@ -132,6 +133,8 @@ static int command(struct vscsi_host *h, uint16_t target, uint16_t lun,
     vplat_rmb();
     if (h->resp[11] != RESP_OK)
         return -1;
+    if (!to_device)
+        memcpy(buf, h->bounce, len);
     return h->resp[10];
 }
 
@@ -229,23 +232,26 @@ bool vscsi_init(struct vscsi_host *h, struct vdev *d)
     }
     if (!vdev_queue_init(d, &h->ctrl, Q_CTRL, 16) ||
         !vdev_queue_init(d, &h->event, Q_EVENT, 16) ||
-        !vdev_queue_init(d, &h->req, Q_REQ, 128)) {
+        !vdev_queue_init(d, &h->req, Q_REQ, 128) || h->req.num < CHAINS * 3) {
         vplat_log("virtio-scsi: cannot set up the queues\n");
         return false;
     }
-    h->seg_count = h->req.num - 2;
-    uint32_t seg_max = d->ops->config_read(d, CFG_SEG_MAX, 4);
-    if (seg_max >= 1 && seg_max < h->seg_count)
-        h->seg_count = seg_max;
     uint32_t max_sectors = d->ops->config_read(d, CFG_MAX_SECTORS, 4);
-    h->max_bytes = 1u << 20;
-    if (max_sectors >= 8 && (uint64_t)max_sectors * 512 < h->max_bytes)
-        h->max_bytes = max_sectors * 512;
+    h->bounce_len = VSCSI_BOUNCE_MAX;
+    if (max_sectors >= 8 && (uint64_t)max_sectors * 512 < h->bounce_len)
+        h->bounce_len = max_sectors * 512;
     h->cmd = vplat_alloc(CMD_HDR + h->cdb_size, 64);
     h->resp = vplat_alloc(RESP_HDR + h->sense_size, 64);
     h->scratch = vplat_alloc(SCRATCH, 4096);
-    if (h->cmd == NULL || h->resp == NULL || h->scratch == NULL) {
+    h->bounce = vplat_alloc(h->bounce_len, 4096);
+    if (h->cmd == NULL || h->resp == NULL || h->scratch == NULL ||
+        h->bounce == NULL) {
         vplat_log("virtio-scsi: out of memory\n");
+        return false;
+    }
+    chains_fill(h);
+    if (!vplat_virtq_freeze(&h->req, CHAINS, 3, 1, h->bounce_len)) {
+        vplat_log("virtio-scsi: cannot freeze the request queue\n");
         return false;
     }
     h->req.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
@@ -267,9 +273,9 @@ enum vio_result vscsi_rw(struct vscsi_disk *disk, bool write, uint64_t offset,
     if (buf == NULL || len == 0 || len % bs != 0 || offset % bs != 0 ||
         offset > disk->capacity || len > disk->capacity - offset)
         return VIO_EINVAL;
-    size_t chunk = h->max_bytes & ~(size_t)(bs - 1);
+    size_t chunk = h->bounce_len & ~(size_t)(bs - 1);
     if (chunk == 0)
-        chunk = bs;
+        return VIO_EIO;
     for (size_t done = 0; done < len;) {
         size_t l = len - done < chunk ? len - done : chunk;
         uint8_t cdb[16];

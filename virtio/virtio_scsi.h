@@ -12,6 +12,9 @@
 
 #define VSCSI_DISKS_MAX 63
 
+/* Most data per command, through the driver's buffer (see VBLK_BOUNCE_MAX). */
+#define VSCSI_BOUNCE_MAX (64u << 10)
+
 /* How long one command may take; see VBLK_TIMEOUT_NS. */
 #define VSCSI_TIMEOUT_NS (10ULL * 1000000000ULL)
 
@@ -29,13 +32,13 @@ struct vscsi_host {
     struct vdev *dev;
     struct virtq ctrl, event, req;
     uint32_t cdb_size, sense_size;
-    uint32_t seg_count; /* data descriptors per request */
-    uint32_t max_bytes; /* per request */
-    uint8_t *cmd;       /* request header, device-readable */
-    uint8_t *resp;      /* response, device-writable */
-    uint8_t *scratch;   /* data of discovery commands */
+    uint32_t bounce_len; /* most data per command */
+    uint8_t *cmd;        /* request header, device-readable */
+    uint8_t *resp;       /* response, device-writable */
+    uint8_t *bounce;     /* data, device-visible */
+    uint8_t *scratch;    /* data of discovery commands */
     uint64_t next_id;
-    bool failed; /* timed out once: reset, and refuses every command */
+    bool failed; /* timed out once: refuses every command */
     unsigned n_disks;
     struct vscsi_disk disks[VSCSI_DISKS_MAX];
 };
@@ -49,8 +52,8 @@ bool vscsi_init(struct vscsi_host *h, struct vdev *d);
 
 /*
  * As vblk_rw(), on DISK (READ(16) / WRITE(16)), with the same bound:
- * a command not completed within VSCSI_TIMEOUT_NS resets the controller,
- * says so on the console, and fails this and every later request (EIO).
+ * a command not completed within VSCSI_TIMEOUT_NS is said on the
+ * console, and fails with every later request (EIO).
  */
 enum vio_result vscsi_rw(struct vscsi_disk *disk, bool write, uint64_t offset,
                          uint8_t *buf, size_t len);

@@ -19,7 +19,7 @@ bool virtq_alloc(struct virtq *q, uint16_t index, uint16_t num)
     if (num == 0 || (num & (num - 1)) != 0 || num > 32768)
         return false;
     uint64_t bytes = virtq_bytes(num);
-    uint8_t *mem = vplat_alloc(bytes, 4096);
+    uint8_t *mem = vplat_ring_alloc(num);
     if (mem == NULL)
         return false;
     q->index = index;
@@ -29,19 +29,14 @@ bool virtq_alloc(struct virtq *q, uint16_t index, uint16_t num)
     q->used = (volatile struct virtq_used *)(mem + align_up(16ULL * num + 6 +
                                                                 2ULL * num,
                                                             4096));
-    q->avail_idx = 0;
     q->last_used = 0;
     q->ring_bytes = bytes;
     return true;
 }
 
-void virtq_push(struct virtq *q, uint16_t head)
+bool virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 {
-    q->avail->ring[q->avail_idx & (q->num - 1)] = head;
-    /* The entry must be visible before the index that publishes it. */
-    vplat_wmb();
-    q->avail_idx++;
-    q->avail->idx = q->avail_idx;
+    return vplat_virtq_push(q, head, len);
 }
 
 bool virtq_should_notify(const struct virtq *q)

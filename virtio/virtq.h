@@ -46,6 +46,13 @@ struct virtq_used {
  * One queue. The three parts are laid out as the legacy interface
  * requires (used ring on the next 4 KiB boundary), which also suits the
  * modern one, so both transports share this code.
+ *
+ * The device may read or write any memory a descriptor names, so the
+ * descriptors are written once, at set-up, each naming a buffer of the
+ * driver's own, and then frozen (vplat_virtq_freeze()). Afterwards the
+ * driver changes them only through virtq_push(), which the platform does
+ * on its side of the privilege boundary: desc and avail are not the
+ * application's memory once it runs.
  */
 struct virtq {
     uint16_t index; /* queue number within the device */
@@ -53,9 +60,9 @@ struct virtq {
     volatile struct virtq_desc *desc;
     volatile struct virtq_avail *avail;
     volatile struct virtq_used *used;
-    uint16_t avail_idx;  /* our copy of avail->idx */
     uint16_t last_used;  /* next used entry to consume */
     uint16_t notify_off; /* modern transport: this queue's notify slot */
+    uint16_t plat_id;    /* the platform's name for it, once frozen */
     uint64_t ring_bytes; /* size of the whole allocation */
 };
 
@@ -68,8 +75,12 @@ uint64_t virtq_bytes(uint16_t num);
  */
 bool virtq_alloc(struct virtq *q, uint16_t index, uint16_t num);
 
-/* Makes descriptor chain HEAD available to the device. */
-void virtq_push(struct virtq *q, uint16_t head);
+/*
+ * Makes descriptor chain HEAD available to the device, its one variable
+ * descriptor LEN bytes long (see vplat_virtq_freeze()). False if the
+ * platform refused HEAD or LEN.
+ */
+bool virtq_push(struct virtq *q, uint16_t head, uint32_t len);
 
 /* True if the device asked to be notified of new buffers. */
 bool virtq_should_notify(const struct virtq *q);

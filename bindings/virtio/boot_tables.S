@@ -60,6 +60,15 @@ virtio_idt:
     .globl virtio_tss
 virtio_tss:
     .skip VIRTIO_TSS_LIMIT + 1
+    /*
+     * Its copy with the sealed I/O bitmap (tss.c), which the sealed page
+     * tables map in its place: so the TSS's pages hold nothing else.
+     */
+    .align 4096
+    .globl virtio_tss_sealed
+virtio_tss_sealed:
+    .skip VIRTIO_TSS_LIMIT + 1
+    .align 4096
 
     /* The part CPL0 may still write once the final page tables are in. */
     .section .bss.cpl0rw, "aw", @nobits

@@ -1,5 +1,5 @@
 /* cpl0.c: all the virtio binding runs at CPL0 after boot: the trap entry,
- * four requests from CPL3, interrupt acknowledgement. */
+ * the requests from CPL3, interrupt acknowledgement. */
 
 /*
  * This file is built into its own sections (bindings/virtio/Makefile.inc),
@@ -13,7 +13,9 @@
  * at CPL3. CPL0 writes application-visible memory in exactly two places,
  * both fixed at link time and bracketed by setting and clearing EFLAGS.AC: the
  * local APIC's EOI register, and the copy of a fatal trap's frame for the CPL3
- * report.
+ * report. It also writes the virtqueues' descriptor tables and avail
+ * rings, at addresses given before the seal, which the sealed page
+ * tables make supervisor-only (rings.c).
  *
  * CPL3 asks for a request by executing the ud2 at virtio_cpl0_call_insn
  * (boot.S). On PVM every instruction here is emulated, so each request is
@@ -21,6 +23,7 @@
  */
 
 #include "platform.h"
+#include "virtq.h"
 
 extern const char virtio_cpl0_call_insn[];
 
@@ -45,6 +48,21 @@ static bool tsc_deadline; /* the local APIC has the TSC-deadline timer */
 static bool reporting;    /* a fatal trap went to the CPL3 report */
 static uint16_t pic_mask; /* as CPL3 last gave it, plus lines masked here */
 static uint16_t lines_fired;
+static bool sealed; /* the sealed page tables are in; no more freezing */
+
+/*
+ * A frozen queue (vplat_virtq_freeze()): a push may set only the length
+ * of descriptor HEAD + VAROFF, HEAD a multiple of STRIDE below FILLED (the
+ * descriptors the driver wrote), to at most CAP; every address stays the
+ * one the driver wrote before the seal.
+ */
+static struct frozen {
+    volatile struct virtq_desc *desc;
+    volatile uint16_t *avail; /* flags, idx, ring[] */
+    uint32_t cap;
+    uint16_t num, filled, stride, varoff;
+    uint16_t idx; /* the avail index, kept here: CPL3 cannot write it */
+} frozen[RINGS_MAX];
 
 /*
  * EFLAGS.AC lets CPL0 reach user pages under SMAP. It is set through
@@ -108,6 +126,64 @@ static uint64_t op_setup(const struct cpu_trap_frame *tf)
         cr4 |= CR4_SMAP;
     __asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4) : "memory");
     smap = (cr4 & CR4_SMAP) != 0;
+    return 0;
+}
+
+/* Once, after set-up: RSI is the sealed page tables' CR3. */
+static uint64_t op_seal(const struct cpu_trap_frame *tf)
+{
+    if (sealed || !virtio_cpl0_setup_done)
+        return 1;
+    sealed = true;
+    __asm__ __volatile__("mov %0, %%cr3" : : "r"(tf->rsi) : "memory");
+    return 0;
+}
+
+/*
+ * RSI slot, RDX descriptor table, RCX num | stride << 16 | varoff << 24 |
+ * chains << 32, R8 cap.
+ */
+static uint64_t op_virtq_freeze(const struct cpu_trap_frame *tf)
+{
+    uint16_t num = (uint16_t)tf->rcx;
+    uint16_t stride = (uint8_t)(tf->rcx >> 16);
+    uint16_t varoff = (uint8_t)(tf->rcx >> 24);
+    uint64_t filled = (uint16_t)(tf->rcx >> 32) * (uint64_t)stride;
+    if (sealed || tf->rsi >= RINGS_MAX || num == 0 || num > VIRTQ_MAX_SIZE ||
+        (num & (num - 1)) != 0 || stride == 0 || varoff >= stride ||
+        filled == 0 || filled > num)
+        return 1;
+    struct frozen *f = &frozen[tf->rsi];
+    f->desc = (volatile struct virtq_desc *)tf->rdx;
+    f->avail = (volatile uint16_t *)(tf->rdx + 16 * (uint64_t)num);
+    f->cap = (uint32_t)tf->r8;
+    f->num = num;
+    f->filled = (uint16_t)filled;
+    f->stride = stride;
+    f->varoff = varoff;
+    f->idx = 0;
+    return 0;
+}
+
+/* RSI slot, RDX chain head, RCX the length of its variable descriptor. */
+static uint64_t op_virtq_push(const struct cpu_trap_frame *tf)
+{
+    if (tf->rsi >= RINGS_MAX)
+        return 1;
+    struct frozen *f = &frozen[tf->rsi];
+    uint64_t head = tf->rdx;
+    if (f->num == 0 || head % f->stride != 0 || head + f->stride > f->filled ||
+        tf->rcx > f->cap)
+        return 1;
+    /* Before the seal the rings are still user pages. */
+    user_access_begin();
+    f->desc[head + f->varoff].len = (uint32_t)tf->rcx;
+    f->avail[2 + (f->idx & (f->num - 1))] = (uint16_t)head;
+    /* The entry must be visible before the index that publishes it. */
+    __asm__ __volatile__("" ::: "memory");
+    f->idx++;
+    f->avail[1] = f->idx;
+    user_access_end();
     return 0;
 }
 
@@ -243,6 +319,15 @@ void cpl0_trap(struct cpu_trap_frame *tf)
         break;
     case CPL0_HALT:
         halt();
+    case CPL0_SEAL:
+        r = op_seal(tf);
+        break;
+    case CPL0_VIRTQ_FREEZE:
+        r = op_virtq_freeze(tf);
+        break;
+    case CPL0_VIRTQ_PUSH:
+        r = op_virtq_push(tf);
+        break;
     default:
         to_report(tf);
         return;

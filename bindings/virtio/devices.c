@@ -60,6 +60,20 @@ static void bdf_str(uint32_t bdf, char *buf, size_t size)
     fmt_snprintf(buf, size, "%02x:%02x.%x", bdf >> 8, (bdf >> 3) & 31, bdf & 7);
 }
 
+/*
+ * Where D's set-up registers are (legacy: its ports; modern: the common
+ * configuration), which the application cannot reach once it runs: said
+ * so that a check of that needs no PCI tools.
+ */
+static void setup_regs_str(const struct vdev *d, char *buf, size_t size)
+{
+    if (d->ops == &vdev_legacy_ops)
+        fmt_snprintf(buf, size, "I/O 0x%x", (unsigned)d->iobase);
+    else
+        fmt_snprintf(buf, size, "MMIO 0x%lx",
+                     (unsigned long)(uintptr_t)d->common);
+}
+
 static void found(uint32_t bdf, uint32_t id)
 {
     uint16_t vendor = id & 0xffff, device = id >> 16;
@@ -81,9 +95,31 @@ static void found(uint32_t bdf, uint32_t id)
     n_vdevs++;
 }
 
+/* Queues each kind of device sets up (virtio-scsi: control, event,
+ * request). */
+static unsigned queues_of(uint16_t type)
+{
+    switch (type) {
+    case VIRTIO_ID_NET:
+        return 2;
+    case VIRTIO_ID_BLOCK:
+        return 1;
+    case VIRTIO_ID_SCSI:
+        return 3;
+    default:
+        return 0;
+    }
+}
+
 void devices_probe(void)
 {
     pci_scan(found);
+    unsigned queues = 0;
+    for (unsigned i = 0; i < n_vdevs; i++)
+        queues += queues_of(vdevs[i].type);
+    if (!rings_reserve(queues))
+        log_printf("Solo5: virtio: no memory for the rings of %u queues\n",
+                   queues);
 }
 
 /* Keeps unused devices from doing anything firmware set them up to do. */
@@ -195,12 +231,16 @@ static bool bind_net(unsigned e, const char *name, unsigned *cursor)
         nets_polled |= 1ULL << e;
     net_of[e] = nd;
     nets_bound |= 1ULL << e;
-    if (!bindings_quiet)
+    if (!bindings_quiet) {
+        char regs[32];
+        setup_regs_str(&vdevs[i], regs, sizeof regs);
         log_printf("Solo5: net '%s': virtio-net %s (%s), "
-                   "mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %lu\n",
+                   "mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %lu, "
+                   "set-up registers at %s\n",
                    name, where, vdevs[i].ops->name, nd->mac[0], nd->mac[1],
                    nd->mac[2], nd->mac[3], nd->mac[4], nd->mac[5],
-                   (unsigned long)nd->mtu);
+                   (unsigned long)nd->mtu, regs);
+    }
     return true;
 }
 
@@ -221,11 +261,13 @@ static bool bind_block(unsigned e, const char *name, unsigned *cursor,
     if (bindings_quiet)
         return true;
     if (b->kind == BLK_VIRTIO) {
+        char regs[32];
         bdf_str(b->vblk.dev->bdf, where, sizeof where);
+        setup_regs_str(b->vblk.dev, regs, sizeof regs);
         log_printf("Solo5: block '%s': virtio-blk %s (%s), "
-                   "%lu bytes in blocks of %u\n",
+                   "%lu bytes in blocks of %u, set-up registers at %s\n",
                    name, where, b->vblk.dev->ops->name,
-                   (unsigned long)b->capacity, b->block_size);
+                   (unsigned long)b->capacity, b->block_size, regs);
     } else {
         bdf_str(b->disk.host->dev->bdf, where, sizeof where);
         log_printf("Solo5: block '%s': virtio-scsi %s target %u "

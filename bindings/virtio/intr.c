@@ -63,7 +63,7 @@ void intr_init(void)
     tss_io_allow(PIC1, 2);
     tss_io_allow(PIC2, 2);
     tss_io_allow(PIT_CH0, 4);
-    pt_mmio_reserve(LAPIC_BASE, PAGE_SIZE);
+    pt_mmio_reserve(LAPIC_BASE, PAGE_SIZE, true);
     uint32_t r[4];
     cpu_cpuid(1, 0, r);
     tsc_deadline = (r[2] >> 24) & 1;

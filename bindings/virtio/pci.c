@@ -29,9 +29,14 @@ void pci_write16(uint32_t bdf, unsigned off, uint16_t v)
     io_outw(PCI_DATA + (off & 2), v);
 }
 
+/*
+ * Only while the devices are set up: through configuration space the
+ * application could move a device's registers onto ports or pages it
+ * keeps, or switch bus mastering on for a device it reaches.
+ */
 void pci_init(void)
 {
-    tss_io_allow(PCI_ADDR, 8);
+    tss_io_allow_setup(PCI_ADDR, 8);
 }
 
 static void (*found)(uint32_t bdf, uint32_t id);

@@ -9,7 +9,7 @@
 /* Symbols of the linker script and the boot code. */
 extern char _scpl0text[], _etext[], _erodata[], _scpl0[], _scpl0rw[], _ecpl0[],
     _end[];
-extern char virtio_idt[], virtio_tss[];
+extern char virtio_idt[], virtio_tss[], virtio_tss_sealed[];
 
 /* Port I/O, usable at CPL3 for ports allowed in the TSS bitmap. */
 static inline uint8_t io_inb(uint16_t port)
@@ -51,8 +51,10 @@ static inline void cpu_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 }
 
 /* tss.c: the CPL0 stack and which ports CPL3 may use (TSS I/O bitmap). */
+#define TSS_PAGES ((VIRTIO_TSS_LIMIT + PAGE_SIZE) / PAGE_SIZE)
 void tss_init(void);
-bool tss_io_allow(uint16_t port, unsigned n);
+bool tss_io_allow(uint16_t port, unsigned n);       /* always */
+bool tss_io_allow_setup(uint16_t port, unsigned n); /* until sealed */
 void tss_seal(void); /* after this the TSS is out of CPL3's reach */
 
 /* serial.c: the COM1 console. */
@@ -77,19 +79,40 @@ uintptr_t mem_end(void);
 /* True if [P, P + LEN) is RAM the application may let a device write. */
 bool mem_dma_ok(const void *p, size_t len, bool device_writes);
 
-/* pagetables.c: the final W^X page tables. */
-bool pt_mmio_reserve(uint64_t pa, uint64_t len);
-uint64_t pt_build(uint64_t mem_end); /* returns the new CR3, 0 on failure */
+/*
+ * pagetables.c: the final W^X page tables, in two sets: for set-up, and
+ * SEALED for the application's time, where the rings' private pages, the
+ * set-up-only MMIO and ports are out of CPL3's reach.
+ */
+bool pt_mmio_reserve(uint64_t pa, uint64_t len, bool runtime);
+/* Returns the new CR3, 0 on failure. */
+uint64_t pt_build(uint64_t mem_end, bool sealed);
+
+/*
+ * rings.c: the virtqueues' rings, in slots reserved before the page
+ * tables are built: each slot's first two pages (descriptor table, avail
+ * ring) are written only by CPL0 once sealed, its third (used ring) stays
+ * the application's. Also the drivers' vplat_ring_alloc() and
+ * vplat_virtq_*().
+ */
+#define RINGS_MAX       96
+#define RING_SLOT_PAGES 3
+bool rings_reserve(unsigned queues);
+bool rings_private(uint64_t a); /* A is in a slot's first two pages */
+void rings_region(uint64_t *start, uint64_t *end);
 
 /*
  * cpl0.c: what runs at CPL0, asked for from CPL3 by virtio_cpl0_call(OP,
  * ...) with the arguments in registers (CPL0 reads no application memory).
  */
 enum cpl0_op {
-    CPL0_SETUP = 1, /* once: CR3, then two MSRs and their values (0: none) */
-    CPL0_WAIT,      /* TSC deadline (0: none), PIC mask; see intr_halt() */
-    CPL0_SET_FS,    /* the FS base */
-    CPL0_HALT       /* never returns */
+    CPL0_SETUP = 1,    /* once: CR3, then two MSRs and their values (0: none) */
+    CPL0_WAIT,         /* TSC deadline (0: none), PIC mask; see intr_halt() */
+    CPL0_SET_FS,       /* the FS base */
+    CPL0_HALT,         /* never returns */
+    CPL0_SEAL,         /* once, after CPL0_SETUP: the sealed page tables' CR3 */
+    CPL0_VIRTQ_FREEZE, /* until sealed: slot, desc, shape, cap (rings.c) */
+    CPL0_VIRTQ_PUSH    /* slot, head, length (rings.c) */
 };
 uint64_t virtio_cpl0_call(uint64_t op, uint64_t a1, uint64_t a2, uint64_t a3,
                           uint64_t a4, uint64_t a5);

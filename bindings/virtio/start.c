@@ -3,8 +3,9 @@
 /*
  * boot.S arrives here at CPL3 with the boot page tables (all of low 4 GiB,
  * user-accessible), a loaded TSS and an IDT not yet filled. Everything
- * below runs natively on PVM; CPL0 is asked exactly once, to load the
- * final page tables and register the KVM clock.
+ * below runs natively on PVM; CPL0 is asked twice: to load the final page
+ * tables and register the KVM clock, then, with the devices set up, to
+ * load the sealed page tables (pagetables.c).
  */
 
 #include "platform.h"
@@ -58,8 +59,9 @@ void virtio_start(uint32_t mbi, uint32_t magic)
 
     struct cpl0_setup setup = { 0 };
     clock_prepare(&setup);
-    setup.cr3 = pt_build(mb.mem_end);
-    if (setup.cr3 == 0) {
+    setup.cr3 = pt_build(mb.mem_end, false);
+    uint64_t sealed_cr3 = pt_build(mb.mem_end, true);
+    if (setup.cr3 == 0 || sealed_cr3 == 0) {
         log_printf("Solo5: ABORT: cannot build the page tables\n");
         platform_exit(SOLO5_EXIT_ABORT, NULL);
     }
@@ -69,6 +71,8 @@ void virtio_start(uint32_t mbi, uint32_t magic)
 
     clock_init();
     devices_bind();
+    /* From here on the application may run: no device control for CPL3. */
+    virtio_cpl0_call(CPL0_SEAL, sealed_cr3, 0, 0, 0, 0);
 
     boot.cmdline = mb.cmdline;
     boot.heap_start = mem_heap_start();

@@ -30,9 +30,9 @@ void vplat_outl(uint16_t port, uint32_t v)
     io_outl(port, v);
 }
 
-bool vplat_io_allow(uint16_t port, unsigned n)
+bool vplat_io_allow(uint16_t port, unsigned n, bool runtime)
 {
-    return tss_io_allow(port, n);
+    return runtime ? tss_io_allow(port, n) : tss_io_allow_setup(port, n);
 }
 
 uint32_t vplat_pci_read32(uint32_t bdf, unsigned off)
@@ -56,9 +56,9 @@ void vplat_pci_write16(uint32_t bdf, unsigned off, uint16_t v)
     pci_write16(bdf, off, v);
 }
 
-volatile void *vplat_mmio_map(uint64_t pa, uint64_t len)
+volatile void *vplat_mmio_map(uint64_t pa, uint64_t len, bool runtime)
 {
-    if (!pt_mmio_reserve(pa, len))
+    if (!pt_mmio_reserve(pa, len, runtime))
         return NULL;
     return (volatile void *)(uintptr_t)pa;
 }

@@ -27,6 +27,84 @@ void *vplat_alloc(size_t size, size_t align)
     return p;
 }
 
+void *vplat_ring_alloc(uint16_t num)
+{
+    if (num > VIRTQ_MAX_SIZE)
+        return NULL;
+    return vplat_alloc(virtq_bytes(num), 4096);
+}
+
+/*
+ * Frozen queues, with the rule the virtio binding's CPL0 enforces
+ * (bindings/virtio/cpl0.c) and the descriptors as they were frozen.
+ */
+#define FROZEN_MAX 8
+static struct frozen {
+    const struct virtq *q;
+    uint16_t filled, stride, varoff;
+    uint32_t cap;
+    uint16_t idx;
+    struct virtq_desc snap[FAKE_QUEUE];
+} frozen[FROZEN_MAX];
+static unsigned n_frozen;
+
+static struct frozen *frozen_of(const struct virtq *q)
+{
+    for (unsigned i = 0; i < n_frozen; i++)
+        if (frozen[i].q == q)
+            return &frozen[i];
+    return NULL;
+}
+
+bool vplat_virtq_freeze(struct virtq *q, uint16_t chains, uint16_t stride,
+                        uint16_t varoff, uint32_t cap)
+{
+    if (n_frozen == FROZEN_MAX || q->num > FAKE_QUEUE || stride == 0 ||
+        varoff >= stride || chains == 0 || chains * stride > q->num ||
+        frozen_of(q) != NULL)
+        return false;
+    struct frozen *f = &frozen[n_frozen++];
+    f->q = q;
+    f->filled = (uint16_t)(chains * stride);
+    f->stride = stride;
+    f->varoff = varoff;
+    f->cap = cap;
+    f->idx = 0;
+    for (unsigned i = 0; i < q->num; i++)
+        f->snap[i] = q->desc[i];
+    return true;
+}
+
+bool vplat_virtq_push(struct virtq *q, uint16_t head, uint32_t len)
+{
+    struct frozen *f = frozen_of(q);
+    if (f == NULL || head % f->stride != 0 || head + f->stride > f->filled ||
+        len > f->cap)
+        return false;
+    q->desc[head + f->varoff].len = len;
+    q->avail->ring[f->idx % q->num] = head;
+    f->idx++;
+    q->avail->idx = f->idx;
+    return true;
+}
+
+bool fake_desc_frozen(const struct virtq *q)
+{
+    const struct frozen *f = frozen_of(q);
+    if (f == NULL)
+        return false;
+    for (unsigned i = 0; i < q->num; i++) {
+        const volatile struct virtq_desc *d = &q->desc[i];
+        bool var = i < f->filled && i % f->stride == f->varoff;
+        if (d->addr != f->snap[i].addr || d->flags != f->snap[i].flags ||
+            d->next != f->snap[i].next)
+            return false;
+        if (var ? d->len > f->cap : d->len != f->snap[i].len)
+            return false;
+    }
+    return true;
+}
+
 /* Each reading is a tenth of a second later: bounded waits end quickly. */
 uint64_t vplat_clock_ns(void)
 {
@@ -106,6 +184,7 @@ void fake_reset(struct vdev *d)
     fake_on_kick = NULL;
     memset(fake_config, 0, sizeof fake_config);
     fake_features = VIRTIO_F_VERSION_1;
+    n_frozen = 0;
 }
 
 void fake_complete(struct virtq *q, uint32_t id, uint32_t len)

@@ -10,7 +10,7 @@
 #include "virtio_pci.h"
 
 /* Entries in every queue the fake device offers. */
-#define FAKE_QUEUE 4
+#define FAKE_QUEUE 16
 
 /* What the drivers printed with vplat_log(), since fake_reset(). */
 extern char fake_log[512];
@@ -35,6 +35,13 @@ extern uint64_t fake_features;
  * sets up D with the fake transport.
  */
 void fake_reset(struct vdev *d);
+
+/*
+ * True if Q was frozen and its descriptors are as they were then, but for
+ * the lengths a push may set (within the cap): every buffer the device
+ * may touch is still the driver's own.
+ */
+bool fake_desc_frozen(const struct virtq *q);
 
 /* The device completes descriptor chain ID of Q with LEN bytes written. */
 void fake_complete(struct virtq *q, uint32_t id, uint32_t len);
