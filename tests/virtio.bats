@@ -228,6 +228,60 @@ run_ut() {
     done
 }
 
+# bats test_tags=hvs
+@test "virtio-dma: no ring, port or register that aims a device's DMA is the application's" {
+    local what mode other regs arg
+    truncate -s 1M "$WORK/disk"
+    UT_OPTS=(-d "$WORK/disk")
+    for HV in "${HVS[@]}"; do
+        for what in rings rings-read; do
+            run_ut virtio-dma --solo5:quiet "$what"
+            expect_abort 'page fault|#PF'
+        done
+        expect_line '^virtio-dma: reading the rings$'
+        # The control: the used ring, on the slot's third page, is.
+        run_ut virtio-dma --solo5:quiet used
+        expect_success
+        run_ut virtio-dma --solo5:quiet pci
+        expect_abort 'general protection|#GP'
+        expect_line '^virtio-dma: writing the pci address port$'
+        # Nor can CPL0 be asked to freeze a queue (over the IDT) again, or
+        # to load page tables that map everything as the sealed ones.
+        run_ut virtio-dma --solo5:quiet freeze
+        expect_success
+        expect_line '^virtio-dma: freeze refused$'
+        # A push names a chain the driver set up, and a length within it.
+        run_ut virtio-dma --solo5:quiet push
+        expect_success
+        expect_line '^virtio-dma: pushes refused$'
+        run_ut virtio-dma --solo5:quiet seal
+        expect_abort 'page fault|#PF'
+        expect_line '^virtio-dma: writing the idt$'
+        # A queue's address register: a legacy port, a modern device's
+        # common configuration (the status byte), where the boot says.
+        for mode in legacy modern; do
+            other=modern
+            [ "$mode" = modern ] && other=legacy
+            export SOLO5_VIRTIO_QEMU_ARGS="-global virtio-blk-pci.disable-$other=on -global virtio-blk-pci.disable-$mode=off"
+            run_ut virtio-dma freeze
+            expect_success
+            regs=$(sed -n "s/^Solo5: block 'storage': .*($mode).*, set-up registers at [A-Z/]* \(0x[0-9a-f]*\)\$/\1/p" <<<"$output")
+            [ -n "$regs" ] || output_fails "no $mode set-up registers in the boot report"
+            if [ "$mode" = legacy ]; then
+                arg="port $(printf '0x%x' $((regs + 8)))"
+                run_ut virtio-dma --solo5:quiet "$arg"
+                expect_abort 'general protection|#GP'
+            else
+                arg="mmio $(printf '0x%x' $((regs + 20)))"
+                run_ut virtio-dma --solo5:quiet "$arg"
+                expect_abort 'page fault|#PF'
+            fi
+            expect_line "^virtio-dma: writing the $arg\$"
+        done
+        unset SOLO5_VIRTIO_QEMU_ARGS
+    done
+}
+
 # cpl0_under_gdb UK ACTION: boots UK (virtio-idle, 1 s) under TCG with
 # QEMU's gdb stub, stops it in cpl0_trap() at its first request after
 # set-up (the wait), has gdb do ACTION there and lets it go on. $output is
@@ -421,6 +475,22 @@ block_on_new_disk() {
             SOLO5_VIRTIO_QEMU_ARGS="-global virtio-blk-pci.disable-$other=on -global virtio-blk-pci.disable-$mode=off" \
                 block_on_new_disk "^Solo5: block 'storage': virtio-blk .* \\($mode\\)"
         done
+    done
+}
+
+# A legacy queue fixes its size; past 256 entries its descriptor table
+# would not fit the pages only CPL0 writes (docs/security.md).
+# bats test_tags=hvs
+@test "queues: a legacy queue of 512 entries is refused by name; a modern one is shrunk" {
+    for HV in "${HVS[@]}"; do
+        UT_OPTS=(-d "$WORK/disk")
+        truncate -s 1M "$WORK/disk"
+        SOLO5_VIRTIO_QEMU_ARGS="-global virtio-blk-pci.queue-size=512 -global virtio-blk-pci.disable-modern=on -global virtio-blk-pci.disable-legacy=off" \
+            run_ut block
+        expect_abort 'manifest entry without a device'
+        expect_line '^Solo5: virtio: queue 0 of the device at [0-9a-f:.]* has 512 entries; at most 256 are supported$'
+        SOLO5_VIRTIO_QEMU_ARGS="-global virtio-blk-pci.queue-size=512 -global virtio-blk-pci.disable-legacy=on" \
+            block_on_new_disk "^Solo5: block 'storage': virtio-blk .* \\(modern\\)"
     done
 }
 
