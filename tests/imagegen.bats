@@ -383,7 +383,18 @@ skip_unless_strace() {
 import re, sys
 out_fd = dir_fd = None
 state = 'open'
-lines = open(sys.argv[1]).read().splitlines()
+# strace -f splits a call another process interrupts into "<unfinished
+# ...>" and "<... NAME resumed>" lines: join them again.
+lines, pending = [], {}
+for line in open(sys.argv[1]).read().splitlines():
+    pid, rest = line.split(None, 1)
+    if rest.endswith('<unfinished ...>'):
+        pending[pid] = rest[:-len('<unfinished ...>')]
+        continue
+    m = re.match(r'<\.\.\. \w+ resumed>(.*)', rest)
+    if m and pid in pending:
+        rest = pending.pop(pid) + m.group(1)
+    lines.append(pid + ' ' + rest)
 # Only the generator's own calls (not those of the loader tools it runs).
 main = lines[0].split()[0]
 for line in lines:
@@ -402,7 +413,10 @@ for line in lines:
         state = 'synced'
     elif m and state == 'renamed' and m.group(1) == dir_fd:
         state = 'dirsynced'
-    if re.search(r'rename(at2?)?\(.*a\.img"', line):
+    # The output by its full name: a GRUB core cached on the way has a
+    # name that can end in "a.img" too.
+    if re.search(r'rename(at2?)?\(.*"' + re.escape(sys.argv[2]) + r'/a\.img"',
+                 line):
         if state != 'synced':
             sys.exit('renamed before the file was synced')
         state = 'renamed'
