@@ -90,11 +90,11 @@ exports() {
     for t in hvt virtio stub; do
         entry=_start
         # virtio also exports the landmarks its self-tests aim at (see
-        # virtio/virtio.mk), all named virtio_*.
+        # bindings/virtio/Makefile.inc), all named virtio_*.
         [ $t = virtio ] && entry=$(printf '%s\n' _start32 virtio_boot_tsc \
             virtio_idt virtio_gdt virtio_tss virtio_boot_pml4 \
             virtio_cpl0_stack_top virtio_cpl0_call virtio_cpl0_setup_done \
-            virtio_trap_stubs)
+            virtio_trap_stubs virtio_rings)
         run exports $t
         # Names: the list plus the entry point, nothing else.
         [ "$(awk '{print $2}' <<<"$output" | sort)" = "$(printf '%s\n%s\n' "$api" "$entry" | sort)" ] || {
