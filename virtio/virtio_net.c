@@ -147,11 +147,22 @@ bool vnet_init(struct vnet *n, struct vdev *d)
     }
     n->tx_nfree = n->tx_slots;
     n->device_error_seen = false;
-    uint32_t rx_len = push_len(n, n->buf_size - n->hdr_len);
+    n->rx_npending = 0;
     for (uint16_t s = 0; s < n->rx_slots; s++) {
-        if (!virtq_push(&n->rx, (uint16_t)(s * n->per_slot), rx_len))
-            return false;
+        n->rx_pending[n->rx_npending++] = (uint16_t)(s * n->per_slot);
+        if (n->rx_npending == VIRTQ_PUSH_MANY || s + 1 == n->rx_slots) {
+            bool ok = virtq_push_many(&n->rx, n->rx_pending, n->rx_npending);
+            n->rx_npending = 0;
+            if (!ok)
+                return false;
+        }
     }
+    /* A quarter of the ring at most waits to go back. */
+    n->rx_batch = n->rx_slots / 4;
+    if (n->rx_batch > VIRTQ_PUSH_MANY)
+        n->rx_batch = VIRTQ_PUSH_MANY;
+    if (n->rx_batch == 0)
+        n->rx_batch = 1;
     vdev_finish_init(d);
     d->ops->notify(d, &n->rx);
     return true;
@@ -240,8 +251,13 @@ enum vio_result vnet_read(struct vnet *n, uint8_t *buf, size_t size,
         memcpy(buf, b, flen);
         *len = flen;
     }
-    if (!virtq_push(&n->rx, id, push_len(n, n->buf_size - n->hdr_len)))
-        return VIO_EIO;
-    vdev_kick(n->dev, &n->rx);
+    n->rx_pending[n->rx_npending++] = id;
+    if (n->rx_npending == n->rx_batch) {
+        bool ok = virtq_push_many(&n->rx, n->rx_pending, n->rx_npending);
+        n->rx_npending = 0;
+        if (!ok)
+            return VIO_EIO;
+        vdev_kick(n->dev, &n->rx);
+    }
     return r;
 }

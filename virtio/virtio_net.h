@@ -24,6 +24,13 @@ struct vnet {
     uint16_t rx_slots, tx_slots;
     uint8_t *rx_bufs, *tx_bufs;
     /*
+     * Receive buffers read and not yet given back: they go back
+     * rx_batch at a time, since each giving back is a request to the
+     * privileged side of the platform (see virtq.h).
+     */
+    uint16_t rx_batch, rx_npending;
+    uint16_t rx_pending[VIRTQ_PUSH_MANY];
+    /*
      * Transmit slots are taken from a stack of free ones and freed by the
      * id the device returns: it may complete them in any order.
      */

@@ -83,6 +83,13 @@ bool vplat_virtq_freeze(struct virtq *q, uint16_t chains, uint16_t stride,
  */
 bool vplat_virtq_push(struct virtq *q, uint16_t head, uint32_t len);
 
+/*
+ * As vplat_virtq_push() for the N (at most VIRTQ_PUSH_MANY) chains HEADS,
+ * each at the full length, the cap: one privileged request for them all.
+ * False, and nothing pushed, if any head breaks Q's rule.
+ */
+bool vplat_virtq_push_many(struct virtq *q, const uint16_t *heads, unsigned n);
+
 /* The address a device uses for P (memory is identity mapped). */
 static inline uint64_t vplat_phys(const volatile void *p)
 {

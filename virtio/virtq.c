@@ -39,6 +39,11 @@ bool virtq_push(struct virtq *q, uint16_t head, uint32_t len)
     return vplat_virtq_push(q, head, len);
 }
 
+bool virtq_push_many(struct virtq *q, const uint16_t *heads, unsigned n)
+{
+    return vplat_virtq_push_many(q, heads, n);
+}
+
 bool virtq_should_notify(const struct virtq *q)
 {
     /* Our index store must be globally visible before we read the flag. */

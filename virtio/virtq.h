@@ -15,6 +15,9 @@
 /* Largest queue the drivers ask for; devices may offer fewer. */
 #define VIRTQ_MAX_SIZE 256
 
+/* Most chains one virtq_push_many() makes available. */
+#define VIRTQ_PUSH_MANY 16
+
 /* What virtq_pop() reports for a used entry whose id is outside the queue. */
 #define VIRTQ_BAD_ID 0xffff
 
@@ -81,6 +84,13 @@ bool virtq_alloc(struct virtq *q, uint16_t index, uint16_t num);
  * platform refused HEAD or LEN.
  */
 bool virtq_push(struct virtq *q, uint16_t head, uint32_t len);
+
+/*
+ * Makes the N chains HEADS (at most VIRTQ_PUSH_MANY) available at their
+ * full length. False, and nothing made available, if the platform
+ * refused one.
+ */
+bool virtq_push_many(struct virtq *q, const uint16_t *heads, unsigned n);
 
 /* True if the device asked to be notified of new buffers. */
 bool virtq_should_notify(const struct virtq *q);

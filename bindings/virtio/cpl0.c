@@ -165,24 +165,74 @@ static uint64_t op_virtq_freeze(const struct cpu_trap_frame *tf)
     return 0;
 }
 
+/* The frozen queue in SLOT, or NULL if there is none. */
+static struct frozen *frozen_at(uint64_t slot)
+{
+    if (slot >= RINGS_MAX || frozen[slot].num == 0)
+        return NULL;
+    return &frozen[slot];
+}
+
+static bool head_ok(const struct frozen *f, uint64_t head)
+{
+    return head % f->stride == 0 && head + f->stride <= f->filled;
+}
+
+/*
+ * Sets HEAD's variable length and puts it in the avail ring, not yet
+ * published. Before the seal the rings are still user pages: the caller
+ * brackets this with user_access_begin() and _end().
+ */
+static void post(struct frozen *f, uint64_t head, uint32_t len)
+{
+    f->desc[head + f->varoff].len = len;
+    f->avail[2 + (f->idx & (f->num - 1))] = (uint16_t)head;
+    f->idx++;
+}
+
+/* Publishes what post() put in the avail ring. */
+static void publish(struct frozen *f)
+{
+    /* The entries must be visible before the index that covers them. */
+    __asm__ __volatile__("" ::: "memory");
+    f->avail[1] = f->idx;
+}
+
 /* RSI slot, RDX chain head, RCX the length of its variable descriptor. */
 static uint64_t op_virtq_push(const struct cpu_trap_frame *tf)
 {
-    if (tf->rsi >= RINGS_MAX)
+    struct frozen *f = frozen_at(tf->rsi);
+    if (f == NULL || !head_ok(f, tf->rdx) || tf->rcx > f->cap)
         return 1;
-    struct frozen *f = &frozen[tf->rsi];
-    uint64_t head = tf->rdx;
-    if (f->num == 0 || head % f->stride != 0 || head + f->stride > f->filled ||
-        tf->rcx > f->cap)
-        return 1;
-    /* Before the seal the rings are still user pages. */
     user_access_begin();
-    f->desc[head + f->varoff].len = (uint32_t)tf->rcx;
-    f->avail[2 + (f->idx & (f->num - 1))] = (uint16_t)head;
-    /* The entry must be visible before the index that publishes it. */
-    __asm__ __volatile__("" ::: "memory");
-    f->idx++;
-    f->avail[1] = f->idx;
+    post(f, tf->rdx, (uint32_t)tf->rcx);
+    publish(f);
+    user_access_end();
+    return 0;
+}
+
+/*
+ * RSI slot; RDX, RCX, R8, R9 four heads each (16 bits, 0xffff: none),
+ * every one at the cap. All are checked before any is posted.
+ */
+static uint64_t op_virtq_push_many(const struct cpu_trap_frame *tf)
+{
+    struct frozen *f = frozen_at(tf->rsi);
+    const uint64_t r[4] = { tf->rdx, tf->rcx, tf->r8, tf->r9 };
+    if (f == NULL)
+        return 1;
+    for (unsigned i = 0; i < 16; i++) {
+        uint64_t head = (r[i / 4] >> (i % 4 * 16)) & 0xffff;
+        if (head != 0xffff && !head_ok(f, head))
+            return 1;
+    }
+    user_access_begin();
+    for (unsigned i = 0; i < 16; i++) {
+        uint64_t head = (r[i / 4] >> (i % 4 * 16)) & 0xffff;
+        if (head != 0xffff)
+            post(f, head, f->cap);
+    }
+    publish(f);
     user_access_end();
     return 0;
 }
@@ -327,6 +377,9 @@ void cpl0_trap(struct cpu_trap_frame *tf)
         break;
     case CPL0_VIRTQ_PUSH:
         r = op_virtq_push(tf);
+        break;
+    case CPL0_VIRTQ_PUSH_MANY:
+        r = op_virtq_push_many(tf);
         break;
     default:
         to_report(tf);

@@ -112,7 +112,8 @@ enum cpl0_op {
     CPL0_HALT,         /* never returns */
     CPL0_SEAL,         /* once, after CPL0_SETUP: the sealed page tables' CR3 */
     CPL0_VIRTQ_FREEZE, /* until sealed: slot, desc, shape, cap (rings.c) */
-    CPL0_VIRTQ_PUSH    /* slot, head, length (rings.c) */
+    CPL0_VIRTQ_PUSH,   /* slot, head, length (rings.c) */
+    CPL0_VIRTQ_PUSH_MANY /* slot, then 4 x 4 heads at full length */
 };
 uint64_t virtio_cpl0_call(uint64_t op, uint64_t a1, uint64_t a2, uint64_t a3,
                           uint64_t a4, uint64_t a5);

@@ -84,6 +84,20 @@ bool vplat_virtq_freeze(struct virtq *q, uint16_t chains, uint16_t stride,
                             shape, cap, 0) == 0;
 }
 
+bool vplat_virtq_push_many(struct virtq *q, const uint16_t *heads, unsigned n)
+{
+    /* Four heads to a register, 0xffff where there are none. */
+    uint64_t r[4] = { ~0ULL, ~0ULL, ~0ULL, ~0ULL };
+    if (n == 0 || n > VIRTQ_PUSH_MANY)
+        return false;
+    for (unsigned i = 0; i < n; i++) {
+        r[i / 4] &= ~(0xffffULL << (i % 4 * 16));
+        r[i / 4] |= (uint64_t)heads[i] << (i % 4 * 16);
+    }
+    return virtio_cpl0_call(CPL0_VIRTQ_PUSH_MANY, q->plat_id, r[0], r[1], r[2],
+                            r[3]) == 0;
+}
+
 bool vplat_virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 {
     return virtio_cpl0_call(CPL0_VIRTQ_PUSH, q->plat_id, head, len, 0, 0) == 0;

@@ -11,6 +11,7 @@
 
 char fake_log[512];
 unsigned fake_resets;
+unsigned fake_push_many_calls;
 void (*fake_on_kick)(struct virtq *q);
 uint8_t fake_config[64];
 uint64_t fake_features;
@@ -85,6 +86,23 @@ bool vplat_virtq_push(struct virtq *q, uint16_t head, uint32_t len)
     q->avail->ring[f->idx % q->num] = head;
     f->idx++;
     q->avail->idx = f->idx;
+    return true;
+}
+
+bool vplat_virtq_push_many(struct virtq *q, const uint16_t *heads, unsigned n)
+{
+    struct frozen *f = frozen_of(q);
+    if (f == NULL || n == 0 || n > VIRTQ_PUSH_MANY)
+        return false;
+    for (unsigned i = 0; i < n; i++)
+        if (heads[i] % f->stride != 0 || heads[i] + f->stride > f->filled)
+            return false;
+    for (unsigned i = 0; i < n; i++) {
+        q->desc[heads[i] + f->varoff].len = f->cap;
+        q->avail->ring[f->idx++ % q->num] = heads[i];
+    }
+    q->avail->idx = f->idx;
+    fake_push_many_calls++;
     return true;
 }
 
@@ -185,6 +203,7 @@ void fake_reset(struct vdev *d)
     memset(fake_config, 0, sizeof fake_config);
     fake_features = VIRTIO_F_VERSION_1;
     n_frozen = 0;
+    fake_push_many_calls = 0;
 }
 
 void fake_complete(struct virtq *q, uint32_t id, uint32_t len)

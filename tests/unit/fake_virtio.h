@@ -18,6 +18,9 @@ extern char fake_log[512];
 /* How often the transport's reset was called, since fake_reset(). */
 extern unsigned fake_resets;
 
+/* How often vplat_virtq_push_many() pushed, since fake_reset(). */
+extern unsigned fake_push_many_calls;
+
 /*
  * Called by vdev_kick() when the driver notifies queue Q (NULL: the
  * device does nothing, as a hung one).

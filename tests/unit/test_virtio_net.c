@@ -112,22 +112,35 @@ static void test_tx_bad_ids_free_nothing(void **state)
     assert_non_null(strstr(fake_log, "virtio-net: the device returned"));
 }
 
-/* Receive: the frame comes from the buffer the device names. */
+/*
+ * Receive: each frame comes from the buffer the device names, and exactly
+ * those buffers go back to it, a batch at a time, in one request.
+ */
 static void test_rx_out_of_order(void **state)
 {
     (void)state;
+    static const uint16_t ids[] = { 3, 1, 7, 2 };
+    const unsigned n = sizeof ids / sizeof ids[0];
     uint8_t frame[VNET_ETH_HLEN + VNET_MTU_MAX];
     size_t len = 0;
     uint16_t posted = net.rx.avail->idx;
-    uint8_t *b3 = (uint8_t *)(uintptr_t)net.rx.desc[3].addr;
-    memset(b3 + net.hdr_len, 'R', 64);
-    fake_complete(&net.rx, 3, net.hdr_len + 64);
-    assert_int_equal(vnet_read(&net, frame, sizeof frame, &len), VIO_OK);
-    assert_int_equal(len, 64);
-    assert_int_equal(frame[0], 'R');
-    /* That same buffer, and only it, goes back to the device. */
-    assert_int_equal(net.rx.avail->idx, (uint16_t)(posted + 1));
-    assert_int_equal(net.rx.avail->ring[posted % net.rx.num], 3);
+    unsigned requests = fake_push_many_calls;
+    assert_int_equal(net.rx_batch, n);
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t *b = (uint8_t *)(uintptr_t)net.rx.desc[ids[i]].addr;
+        memset(b + net.hdr_len, 'R' + i, 64);
+        fake_complete(&net.rx, ids[i], net.hdr_len + 64);
+        assert_int_equal(vnet_read(&net, frame, sizeof frame, &len), VIO_OK);
+        assert_int_equal(len, 64);
+        assert_int_equal(frame[0], 'R' + i);
+        if (i + 1 < n)
+            assert_int_equal(net.rx.avail->idx, posted);
+    }
+    assert_int_equal(net.rx.avail->idx, (uint16_t)(posted + n));
+    for (unsigned i = 0; i < n; i++)
+        assert_int_equal(net.rx.avail->ring[(posted + i) % net.rx.num], ids[i]);
+    assert_int_equal(fake_push_many_calls, requests + 1);
+    assert_true(fake_desc_frozen(&net.rx));
     assert_int_equal(vnet_read(&net, frame, sizeof frame, &len), VIO_AGAIN);
 }
 

@@ -28,9 +28,10 @@ extern uint64_t virtio_cpl0_call(uint64_t op, uint64_t a1, uint64_t a2,
     __attribute__((weak));
 
 /* The binding's request numbers (bindings/virtio/platform.h). */
-#define CPL0_SEAL         5
-#define CPL0_VIRTQ_FREEZE 6
-#define CPL0_VIRTQ_PUSH   7
+#define CPL0_SEAL            5
+#define CPL0_VIRTQ_FREEZE    6
+#define CPL0_VIRTQ_PUSH      7
+#define CPL0_VIRTQ_PUSH_MANY 8
 
 /* A hexadecimal number after a "0x", as the boot log prints them. */
 static uint64_t hex_arg(const char *s)
@@ -125,6 +126,12 @@ int solo5_app_main(const struct solo5_start_info *si)
                 puts_("FAILURE: CPL0 pushed a chain the queue does not have\n");
                 return 1;
             }
+        }
+        /* Many at once: refused whole if one head is bad (the second). */
+        if (virtio_cpl0_call(CPL0_VIRTQ_PUSH_MANY, 0, 0xffffffff00060000ULL,
+                             ~0ULL, ~0ULL, ~0ULL) == 0) {
+            puts_("FAILURE: CPL0 pushed a batch with a bad head\n");
+            return 1;
         }
         /* Nor a queue that was never frozen (slot 95: none here). */
         if (virtio_cpl0_call(CPL0_VIRTQ_PUSH, 95, 0, 0, 0, 0) == 0 ||
