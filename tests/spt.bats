@@ -179,8 +179,7 @@ heap_mib() {
     expect_success
     run_ut tls
     expect_success
-    run_ut time "$(date +%s)"
-    expect_success
+    check_time
     run_ut zeropage write
     expect_abort 'page fault|#PF'
 }

@@ -97,11 +97,13 @@ static void test_wall(const char *cmdline)
         check(0, "usage: give the host's `date +%s` on the command line");
         return;
     }
-    /* The host read its clock before starting us: we may be a little
-     * later, never earlier (one second of rounding aside). */
+    /*
+     * The host read its clock before starting us: we may be later (by as
+     * long as the boot took), never earlier, one second of rounding
+     * aside. How much later the host checks against its clock after the
+     * run (check_time in tests/tools/selftest.bash).
+     */
     check(secs + 1 >= host, "wall clock is behind the host's");
-    check(secs <= host + 10,
-          "wall clock is more than 10 s ahead of the host's");
 
     /* Both clocks advance at the same rate across a short sleep. */
     solo5_yield(mono1 + 50 * MS, NULL);

@@ -125,3 +125,19 @@ expect_sealed() {
     fi
     expect_line "^Solo5: ABORT: #PF page fault at rip=0x[0-9a-f]+: $2 access to $addr "
 }
+
+# check_time: runs the time self-test with the host's clock as it starts;
+# the wall clock it prints must not be later than the host's once it has
+# ended (one second of rounding aside). The bound is the run itself, not a
+# fixed allowance: a nested boot under load can take longer than any.
+check_time() {
+    local start end wall
+    start=$(date +%s)
+    run_ut time "$start"
+    end=$(date +%s)
+    expect_success
+    wall=$(sed -n 's/^time: host said [0-9]* s, wall clock is \([0-9]*\) s$/\1/p' <<<"$output")
+    [ -n "$wall" ] || output_fails "no wall clock in the output"
+    [ "$wall" -le $((end + 1)) ] ||
+        output_fails "wall clock $wall s is later than the host's $end s after the run"
+}
