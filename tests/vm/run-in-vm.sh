@@ -68,12 +68,19 @@ fi
 
 # The job: the caller's SOLO5_* variables, PATH and locale, the preload
 # shim, then the command in this directory.
+# With the tree under /tmp, the VM's /tmp is the overlay, which cannot make
+# O_TMPFILE files (the tender's dumpcore needs them): temporary files then
+# go to /var/tmp, a tmpfs in the VM.
 mkdir "$JOB/share"
+tmpdir=
 case $PWD:$TOP in
-    /tmp/* | *:/tmp/*) touch "$JOB/share/host-tmp" ;;
+    /tmp/* | *:/tmp/*)
+        touch "$JOB/share/host-tmp"
+        tmpdir=" TMPDIR=/var/tmp"
+        ;;
 esac
 {
-    echo "export PATH=$(printf %q "$PATH") HOME=/root LANG=C.UTF-8 SOLO5_IN_TEST_VM=1"
+    echo "export PATH=$(printf %q "$PATH") HOME=/root LANG=C.UTF-8 SOLO5_IN_TEST_VM=1$tmpdir"
     while IFS= read -r v; do
         echo "export $v=$(printf %q "${!v}")"
     done < <(compgen -e | grep -E '^(SOLO5_|BATS_|TERM$)' | grep -vx SOLO5_IN_TEST_VM || true)
