@@ -87,7 +87,9 @@ bool vblk_init(struct vblk *b, struct vdev *d)
         return false;
     }
     b->hdr = vplat_alloc(sizeof *b->hdr + 16, 64);
-    b->bounce = vplat_alloc(b->chunk, 4096);
+    size_t bounce_len = b->chunk;
+    b->bounce = vplat_alloc_largest(&bounce_len, b->block_size, 4096);
+    b->chunk = (uint32_t)bounce_len & ~(b->block_size - 1);
     if (b->hdr == NULL || b->bounce == NULL) {
         vplat_log("virtio-blk: out of memory\n");
         return false;

@@ -24,9 +24,10 @@ struct vblk_req_hdr {
 
 /*
  * Data goes through a buffer of the driver's own, at most this long per
- * request: a descriptor may name no application memory (see virtq.h).
+ * request (the largest block call, SOLO5_BLOCK_IO_MAX; less if memory is
+ * short): a descriptor may name no application memory (see virtq.h).
  */
-#define VBLK_BOUNCE_MAX (64u << 10)
+#define VBLK_BOUNCE_MAX (1u << 20)
 
 struct vblk {
     struct vdev *dev;

@@ -57,6 +57,21 @@ volatile void *vplat_mmio_map(uint64_t pa, uint64_t len, bool runtime);
 void *vplat_alloc(size_t size, size_t align);
 
 /*
+ * As vplat_alloc() for *SIZE bytes, or if that fails for a quarter as
+ * many, and so on down to MIN; *SIZE says what it got. NULL if not even
+ * MIN bytes are left. For buffers that work at any size, best large.
+ */
+static inline void *vplat_alloc_largest(size_t *size, size_t min, size_t align)
+{
+    for (; *size >= min; *size /= 4) {
+        void *p = vplat_alloc(*size, align);
+        if (p != NULL)
+            return p;
+    }
+    return NULL;
+}
+
+/*
  * Rings for a queue of NUM entries in the legacy layout (virtq_bytes()),
  * placed so that the descriptor table and avail ring share no page with
  * the used ring: once the application runs, only the platform's

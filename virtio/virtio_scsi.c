@@ -243,7 +243,9 @@ bool vscsi_init(struct vscsi_host *h, struct vdev *d)
     h->cmd = vplat_alloc(CMD_HDR + h->cdb_size, 64);
     h->resp = vplat_alloc(RESP_HDR + h->sense_size, 64);
     h->scratch = vplat_alloc(SCRATCH, 4096);
-    h->bounce = vplat_alloc(h->bounce_len, 4096);
+    size_t bounce_len = h->bounce_len;
+    h->bounce = vplat_alloc_largest(&bounce_len, SCRATCH, 4096);
+    h->bounce_len = (uint32_t)bounce_len;
     if (h->cmd == NULL || h->resp == NULL || h->scratch == NULL ||
         h->bounce == NULL) {
         vplat_log("virtio-scsi: out of memory\n");

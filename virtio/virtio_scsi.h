@@ -13,7 +13,7 @@
 #define VSCSI_DISKS_MAX 63
 
 /* Most data per command, through the driver's buffer (see VBLK_BOUNCE_MAX). */
-#define VSCSI_BOUNCE_MAX (64u << 10)
+#define VSCSI_BOUNCE_MAX (1u << 20)
 
 /* How long one command may take; see VBLK_TIMEOUT_NS. */
 #define VSCSI_TIMEOUT_NS (10ULL * 1000000000ULL)

@@ -13,7 +13,7 @@
  *   pci         select a PCI configuration register (port 0xcf8)
  *   freeze      ask CPL0 to freeze a queue over the IDT
  *   push        ask CPL0 to push chains the disk's queue (2 chains of 3
- *               descriptors, 64 KiB of data) does not have
+ *               descriptors, 1 MiB of data) does not have
  *   seal        ask CPL0 for the boot page tables as the sealed ones */
 
 #include "solo5.h"
@@ -113,7 +113,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     if (str_eq(a, "push")) {
         /* Past the chains, between heads, longer than the buffer. */
         static const uint64_t bad[][2] = {
-            { 6, 512 }, { 1, 512 }, { 0, 65537 }, { 255, 0 }
+            { 6, 512 }, { 1, 512 }, { 0, (1 << 20) + 1 }, { 255, 0 }
         };
         for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
             if (virtio_cpl0_call(CPL0_VIRTQ_PUSH, 0, bad[i][0], bad[i][1], 0,
