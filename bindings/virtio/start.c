@@ -72,7 +72,10 @@ void virtio_start(uint32_t mbi, uint32_t magic)
     clock_init();
     devices_bind();
     /* From here on the application may run: no device control for CPL3. */
-    virtio_cpl0_call(CPL0_SEAL, sealed_cr3, 0, 0, 0, 0);
+    if (virtio_cpl0_call(CPL0_SEAL, sealed_cr3, 0, 0, 0, 0) != 0) {
+        log_printf("Solo5: ABORT: CPL0 refused to seal the page tables\n");
+        platform_exit(SOLO5_EXIT_ABORT, NULL);
+    }
 
     boot.cmdline = mb.cmdline;
     boot.heap_start = mem_heap_start();
