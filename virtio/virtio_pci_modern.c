@@ -122,11 +122,13 @@ bool vdev_modern_probe(struct vdev *d)
             uint64_t base = len > 0 ? last_base : 0;
             if (base != 0) {
                 /*
-                 * The application keeps the notify and ISR structures;
-                 * the common one (status, queue addresses) would let it
-                 * set up a queue of its own, over any memory.
+                 * The application keeps all but the common structure
+                 * (status, queue addresses), which would let it set up a
+                 * queue of its own, over any memory. (The device
+                 * configuration stays: a page it shares with the notify
+                 * or ISR structure must stay mapped.)
                  */
-                bool runtime = type == CAP_NOTIFY || type == CAP_ISR;
+                bool runtime = type != CAP_COMMON;
                 *slot = vplat_mmio_map(base + off, len, runtime);
                 if (type == CAP_NOTIFY) {
                     mult = vplat_pci_read32(bdf, p + 16);
