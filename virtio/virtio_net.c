@@ -75,6 +75,14 @@ static uint32_t push_len(const struct vnet *n, size_t frame_len)
     return (uint32_t)(n->per_slot == 1 ? n->hdr_len + frame_len : frame_len);
 }
 
+/* Gives the receive buffers read so far back to the device, in one request. */
+static bool rx_flush(struct vnet *n)
+{
+    bool ok = virtq_push_many(&n->rx, n->rx_pending, n->rx_npending);
+    n->rx_npending = 0;
+    return ok;
+}
+
 /* Fills every slot of Q over BUFS and freezes the queue. */
 static bool queue_fix(struct vnet *n, struct virtq *q, uint8_t *bufs,
                       uint16_t slots, bool device_writes)
@@ -150,12 +158,9 @@ bool vnet_init(struct vnet *n, struct vdev *d)
     n->rx_npending = 0;
     for (uint16_t s = 0; s < n->rx_slots; s++) {
         n->rx_pending[n->rx_npending++] = (uint16_t)(s * n->per_slot);
-        if (n->rx_npending == VIRTQ_PUSH_MANY || s + 1 == n->rx_slots) {
-            bool ok = virtq_push_many(&n->rx, n->rx_pending, n->rx_npending);
-            n->rx_npending = 0;
-            if (!ok)
-                return false;
-        }
+        if ((n->rx_npending == VIRTQ_PUSH_MANY || s + 1 == n->rx_slots) &&
+            !rx_flush(n))
+            return false;
     }
     /* A quarter of the ring at most waits to go back. */
     n->rx_batch = n->rx_slots / 4;
@@ -253,9 +258,7 @@ enum vio_result vnet_read(struct vnet *n, uint8_t *buf, size_t size,
     }
     n->rx_pending[n->rx_npending++] = id;
     if (n->rx_npending == n->rx_batch) {
-        bool ok = virtq_push_many(&n->rx, n->rx_pending, n->rx_npending);
-        n->rx_npending = 0;
-        if (!ok)
+        if (!rx_flush(n))
             return VIO_EIO;
         vdev_kick(n->dev, &n->rx);
     }

@@ -219,18 +219,18 @@ static uint64_t op_virtq_push_many(const struct cpu_trap_frame *tf)
 {
     struct frozen *f = frozen_at(tf->rsi);
     const uint64_t r[4] = { tf->rdx, tf->rcx, tf->r8, tf->r9 };
+    uint16_t heads[16];
     if (f == NULL)
         return 1;
     for (unsigned i = 0; i < 16; i++) {
-        uint64_t head = (r[i / 4] >> (i % 4 * 16)) & 0xffff;
-        if (head != 0xffff && !head_ok(f, head))
+        heads[i] = (uint16_t)(r[i / 4] >> (i % 4 * 16));
+        if (heads[i] != 0xffff && !head_ok(f, heads[i]))
             return 1;
     }
     user_access_begin();
     for (unsigned i = 0; i < 16; i++) {
-        uint64_t head = (r[i / 4] >> (i % 4 * 16)) & 0xffff;
-        if (head != 0xffff)
-            post(f, head, f->cap);
+        if (heads[i] != 0xffff)
+            post(f, heads[i], f->cap);
     }
     publish(f);
     user_access_end();

@@ -76,15 +76,25 @@ bool vplat_virtq_freeze(struct virtq *q, uint16_t chains, uint16_t stride,
     return true;
 }
 
+/* The frozen queue's rule for a chain head, as CPL0 applies it. */
+static bool head_ok(const struct frozen *f, uint16_t head)
+{
+    return head % f->stride == 0 && head + f->stride <= f->filled;
+}
+
+/* Sets HEAD's variable length and puts it in the avail ring, unpublished. */
+static void post(struct virtq *q, struct frozen *f, uint16_t head, uint32_t len)
+{
+    q->desc[head + f->varoff].len = len;
+    q->avail->ring[f->idx++ % q->num] = head;
+}
+
 bool vplat_virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 {
     struct frozen *f = frozen_of(q);
-    if (f == NULL || head % f->stride != 0 || head + f->stride > f->filled ||
-        len > f->cap)
+    if (f == NULL || !head_ok(f, head) || len > f->cap)
         return false;
-    q->desc[head + f->varoff].len = len;
-    q->avail->ring[f->idx % q->num] = head;
-    f->idx++;
+    post(q, f, head, len);
     q->avail->idx = f->idx;
     return true;
 }
@@ -95,12 +105,10 @@ bool vplat_virtq_push_many(struct virtq *q, const uint16_t *heads, unsigned n)
     if (f == NULL || n == 0 || n > VIRTQ_PUSH_MANY)
         return false;
     for (unsigned i = 0; i < n; i++)
-        if (heads[i] % f->stride != 0 || heads[i] + f->stride > f->filled)
+        if (!head_ok(f, heads[i]))
             return false;
-    for (unsigned i = 0; i < n; i++) {
-        q->desc[heads[i] + f->varoff].len = f->cap;
-        q->avail->ring[f->idx++ % q->num] = heads[i];
-    }
+    for (unsigned i = 0; i < n; i++)
+        post(q, f, heads[i], f->cap);
     q->avail->idx = f->idx;
     fake_push_many_calls++;
     return true;
